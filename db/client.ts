@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { fromPackage } from '../src/paths.ts';
+import * as schema from './schema/index.ts';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface DbHandle {
+  db: Db;
+  sqlite: Database.Database;
+  close(): void;
+}
+
+export const migrationsFolder = fromPackage('db', 'migrations');
+
+/**
+ * Opens (and creates) the SQLite file with WAL and foreign keys on. Transactions with
+ * better-sqlite3 are synchronous; keep them so (no awaits inside `db.transaction`).
+ */
+export function openDatabase(path: string): DbHandle {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = drizzle(sqlite, { schema });
+  let closed = false;
+  return {
+    db,
+    sqlite,
+    close() {
+      if (closed) return;
+      closed = true;
+      sqlite.close();
+    },
+  };
+}
+
+/** Applies the committed drizzle-kit migrations; a no-op when the file is current. */
+export function runMigrations(handle: DbHandle): void {
+  migrate(handle.db, { migrationsFolder });
+}
+
+export { schema };

@@ -1,0 +1,59 @@
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { eligibilities, verdicts } from '../../src/domain/enums.ts';
+import { apiTokens } from './access.ts';
+import { calls } from './calls.ts';
+
+export const ruleSetVersions = sqliteTable('rule_set_versions', {
+  version: integer('version').primaryKey(),
+  createdAt: text('created_at').notNull(),
+  author: text('author').notNull(),
+  comment: text('comment').notNull(),
+  rules: text('rules', { mode: 'json' }).notNull(),
+  /** Version this one was restored from, for rollbacks. */
+  restoredFrom: integer('restored_from'),
+  active: integer('active', { mode: 'boolean' }).notNull().default(false),
+});
+
+/** One row per (call, target); target is an action field key or a measure id. */
+export const matches = sqliteTable(
+  'matches',
+  {
+    callId: text('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    target: text('target').notNull(),
+    targetKind: text('target_kind', { enum: ['action-field', 'measure'] }).notNull(),
+    score: real('score').notNull(),
+    eligibility: text('eligibility', { enum: eligibilities }).notNull(),
+    reason: text('reason').notNull(),
+    explanation: text('explanation', { mode: 'json' }).notNull(),
+    ruleVersion: integer('rule_version').notNull(),
+    matchedAt: text('matched_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.callId, t.target] }),
+    index('matches_target_score_idx').on(t.target, t.score),
+  ],
+);
+
+export const feedback = sqliteTable(
+  'feedback',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    callId: text('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    target: text('target').notNull(),
+    tokenId: integer('token_id')
+      .notNull()
+      .references(() => apiTokens.id, { onDelete: 'cascade' }),
+    verdict: text('verdict', { enum: verdicts }).notNull(),
+    comment: text('comment'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('feedback_unique').on(t.callId, t.target, t.tokenId),
+    index('feedback_target_idx').on(t.target),
+  ],
+);

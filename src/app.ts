@@ -1,0 +1,81 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { registerProblemHandlers } from './api/problem.ts';
+import { conceptRoutes } from './api/routes/concept.ts';
+import { healthRoutes } from './api/routes/health.ts';
+import type { Config } from './config.ts';
+import { type AppContext, createContext } from './context.ts';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface BuildAppOptions {
+  /** Reuse an existing context (tests, CLI); otherwise one is created and closed with the app. */
+  context?: AppContext;
+}
+
+/**
+ * The app factory: everything but listening. Tests call it and use `app.inject`; the server
+ * entry listens and starts the schedules.
+ */
+export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<App> {
+  const ownsContext = !options.context;
+  const ctx = options.context ?? createContext(config);
+
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: config.http.bodyLimitBytes,
+    disableRequestLogging: config.env === 'test',
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('ctx', ctx);
+  registerProblemHandlers(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'foerdermatch API',
+        version: '0.1.0',
+        description:
+          'Fördermittel für die internationale Arbeit der Stadt: Calls, Treffer je Handlungsfeld und Maßnahme, Regeln. / Funding calls matched to the city’s action fields and measures.',
+      },
+      servers: [{ url: config.publicBaseUrl }],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes(ctx));
+  await app.register(conceptRoutes(ctx));
+
+  if (ownsContext) app.addHook('onClose', async () => ctx.dbh.close());
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}

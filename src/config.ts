@@ -1,0 +1,179 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+import { fromPackage } from './paths.ts';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ message: `expected a whole number from ${min} to ${max}` })
+    .int(`expected a whole number from ${min} to ${max}`)
+    .min(min, `expected a whole number from ${min} to ${max}`)
+    .max(max, `expected a whole number from ${min} to ${max}`);
+
+const url = z.url({ message: 'expected an absolute URL such as https://example.org' });
+
+/** A five- or six-field cron expression (node-cron syntax), checked loosely here and strictly when scheduled. */
+const cron = z
+  .string()
+  .trim()
+  .refine((v) => /^(\S+\s+){4,5}\S+$/.test(v), { message: 'expected a cron expression such as "0 5 * * *"' });
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PUBLIC_BASE_URL: url.optional(),
+  DATABASE_PATH: z.string().trim().min(1).default('./data/foerdermatch.db'),
+  CONCEPT_FILE: z.string().trim().min(1).optional(),
+  RULES_FILE: z.string().trim().min(1).optional(),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(
+      z.url({ protocol: /^smtps?$/, message: 'expected smtp://user:pass@host:port or smtps://…' }).optional(),
+    )
+    .optional(),
+  OUTBOX_DIR: z.string().trim().min(1).default('./outbox'),
+  MAIL_FROM: z.string().trim().min(3).default('foerdermatch <foerdermatch@localhost>'),
+  DIGEST_SEND_EMPTY: bool.default(true),
+  DIGEST_CRON: cron.default('0 7 * * *'),
+  SCHEDULER_ENABLED: bool.default(true),
+  CRAWL_CONTACT: z.string().trim().min(3).default('foerdermatch@localhost'),
+  CRAWL_MIN_DELAY_MS: int(0, 600_000).default(1000),
+  CRAWL_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  CRAWL_MAX_BYTES: int(1024, 1_000_000_000).default(20_000_000),
+  CRAWL_RETRIES: int(0, 10).default(3),
+  CRAWL_PARTIAL_RATIO: z.coerce
+    .number({ message: 'expected a number between 0 and 1' })
+    .min(0, 'expected a number between 0 and 1')
+    .max(1, 'expected a number between 0 and 1')
+    .default(0.5),
+  CRON_EU_FT: cron.default('0 5 * * *'),
+  CRON_FOERDERDATENBANK: cron.default('0 3 * * 1'),
+  CRON_INTERREG: cron.default('0 4 * * 2'),
+  CRON_SKEW: cron.default('30 4 * * 2'),
+  SOURCE_STALE_HOURS: int(1, 24 * 365).default(72),
+  CORS_ORIGINS: optionalString,
+  RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(600),
+  BODY_LIMIT_BYTES: int(1024, 100_000_000).default(1_048_576),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly port: number;
+  readonly host: string;
+  readonly publicBaseUrl: string;
+  readonly databasePath: string;
+  readonly conceptFile: string;
+  readonly rulesFile: string;
+  readonly mail: {
+    readonly smtpUrl: string | undefined;
+    readonly outboxDir: string;
+    readonly from: string;
+    readonly sendEmptyDigest: boolean;
+    readonly digestCron: string;
+  };
+  readonly scheduler: { readonly enabled: boolean };
+  readonly crawl: {
+    readonly contact: string;
+    readonly userAgent: string;
+    readonly minDelayMs: number;
+    readonly timeoutMs: number;
+    readonly maxBytes: number;
+    readonly retries: number;
+    readonly partialRatio: number;
+    readonly staleHours: number;
+    readonly cron: Readonly<Record<'eu-ft' | 'foerderdatenbank' | 'interreg' | 'skew', string>>;
+  };
+  readonly http: {
+    readonly corsOrigins: readonly string[];
+    readonly rateLimitPerMinute: number;
+    readonly bodyLimitBytes: number;
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Parses the environment once. Every invalid variable is reported in one error, each with
+ * what it expects, so an operator fixes them all in one go.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as most shells and .env files intend.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => ({
+      path: i.path.map(String).join('.'),
+      message: i.message,
+    }));
+    const lines = details.map((d) => `  ${d.path}: ${d.message} (got ${JSON.stringify(env[d.path])})`);
+    throw new AppError('CONFIG_INVALID', `Invalid configuration:\n${lines.join('\n')}`, { details });
+  }
+  const e = parsed.data;
+  return deepFreeze({
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    databasePath: e.DATABASE_PATH === ':memory:' ? ':memory:' : resolve(e.DATABASE_PATH),
+    conceptFile: e.CONCEPT_FILE ? resolve(e.CONCEPT_FILE) : fromPackage('rules', 'concept.json'),
+    rulesFile: e.RULES_FILE ? resolve(e.RULES_FILE) : fromPackage('rules', 'default-rules.json'),
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      outboxDir: resolve(e.OUTBOX_DIR),
+      from: e.MAIL_FROM,
+      sendEmptyDigest: e.DIGEST_SEND_EMPTY,
+      digestCron: e.DIGEST_CRON,
+    },
+    scheduler: { enabled: e.SCHEDULER_ENABLED },
+    crawl: {
+      contact: e.CRAWL_CONTACT,
+      userAgent: `foerdermatch/0.1 (+mailto:${e.CRAWL_CONTACT})`,
+      minDelayMs: e.CRAWL_MIN_DELAY_MS,
+      timeoutMs: e.CRAWL_TIMEOUT_MS,
+      maxBytes: e.CRAWL_MAX_BYTES,
+      retries: e.CRAWL_RETRIES,
+      partialRatio: e.CRAWL_PARTIAL_RATIO,
+      staleHours: e.SOURCE_STALE_HOURS,
+      cron: {
+        'eu-ft': e.CRON_EU_FT,
+        foerderdatenbank: e.CRON_FOERDERDATENBANK,
+        interreg: e.CRON_INTERREG,
+        skew: e.CRON_SKEW,
+      },
+    },
+    http: {
+      corsOrigins: e.CORS_ORIGINS ? e.CORS_ORIGINS.split(',').map((s) => s.trim()) : [],
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    },
+  } satisfies Config);
+}
+
+/** Config for tests: defaults plus overrides, never reading the real environment. */
+export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', ...overrides });
+}

@@ -1,0 +1,32 @@
+import pino, { type Logger } from 'pino';
+import { type DbHandle, openDatabase, runMigrations } from '../db/client.ts';
+import { type LoadedConcept, loadConceptFile } from './concept/load.ts';
+import { syncConcept } from './concept/sync.ts';
+import type { Config } from './config.ts';
+
+/** Everything a request handler, job or command needs; built once per process. */
+export interface AppContext {
+  config: Config;
+  dbh: DbHandle;
+  concept: LoadedConcept;
+  logger: Logger;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, base: { app: 'foerdermatch' } });
+}
+
+/** Opens the database, applies migrations and syncs the concept file into it. */
+export function createContext(config: Config, logger: Logger = createLogger(config)): AppContext {
+  const concept = loadConceptFile(config.conceptFile);
+  const dbh = openDatabase(config.databasePath);
+  try {
+    runMigrations(dbh);
+    const sync = syncConcept(dbh.db, concept);
+    logger.debug({ ...sync, file: concept.file }, 'concept synced');
+  } catch (err) {
+    dbh.close();
+    throw err;
+  }
+  return { config, dbh, concept, logger };
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { applicantTypes, callStatuses, deadlineStages, sourceIds } from './enums.ts';
+
+const isoInstant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 instant' });
+const isoDate = z.iso.date({ message: 'expected an ISO date YYYY-MM-DD' });
+
+export const deadlineSchema = z.object({
+  /** The instant in UTC, ISO 8601 with Z. */
+  at: isoInstant,
+  /** IANA zone the deadline was published in, e.g. Europe/Brussels. */
+  timeZone: z.string().min(1),
+  /** The text as the source published it (kept for audit and display). */
+  raw: z.string(),
+  stage: z.enum(deadlineStages),
+  /** Optional label in the source's words, e.g. "Projektskizze". */
+  label: z.string().optional(),
+});
+export type Deadline = z.infer<typeof deadlineSchema>;
+
+export const budgetSchema = z.object({
+  currency: z.string().length(3).default('EUR'),
+  total: z.number().nonnegative().optional(),
+  perProjectMin: z.number().nonnegative().optional(),
+  perProjectMax: z.number().nonnegative().optional(),
+  raw: z.string().optional(),
+});
+export type Budget = z.infer<typeof budgetSchema>;
+
+export const provenanceSchema = z.object({
+  fetchedAt: isoInstant,
+  sourceUrl: z.string().min(1),
+  contentHash: z.string().min(8),
+  /** Attribution required by the source's licence, e.g. Förderdatenbank CC BY-ND. */
+  attribution: z.string().optional(),
+});
+
+/**
+ * The normalized funding call every source produces. Matching, API and digest only ever see
+ * this shape, never a source's raw format (that is kept in `raw` for audit).
+ */
+export const callSchema = z.object({
+  /** Stable id: `<source>:<source's own id>`. */
+  id: z.string().regex(/^[a-z0-9-]+:.+$/, 'expected <source>:<source id>'),
+  source: z.enum(sourceIds),
+  sourceId: z.string().min(1),
+  funder: z.string().optional(),
+  operator: z.string().optional(),
+  programme: z.string().optional(),
+  identifier: z.string().optional(),
+  title: z.string().min(1),
+  summary: z.string().default(''),
+  description: z.string().default(''),
+  descriptionHtml: z.string().optional(),
+  url: z.string().optional(),
+  language: z.string().min(2).max(5).default('en'),
+  openingDate: isoInstant.optional(),
+  deadlines: z.array(deadlineSchema).default([]),
+  status: z.enum(callStatuses),
+  /** The source's own status, evidence only (EU status codes are often stale). */
+  sourceStatus: z.string().optional(),
+  budget: budgetSchema.optional(),
+  /** Maximum funding rate as a fraction 0..1 (0.8 = 80 %). */
+  fundingRate: z.number().min(0).max(1).optional(),
+  applicantTypes: z.array(z.enum(applicantTypes)).default([]),
+  /** Applicant eligibility as published, e.g. "Towns and municipalities". */
+  applicantsText: z.string().optional(),
+  countries: z.array(z.string().regex(/^[A-Z]{2}$/)).default([]),
+  nuts: z.array(z.string().regex(/^[A-Z]{2}[A-Z0-9]{0,3}$/)).default([]),
+  keywords: z.array(z.string()).default([]),
+  /** Notices recorded from the page, e.g. "deadline passed", "commitments suspended". */
+  notices: z.array(z.string()).default([]),
+  provenance: provenanceSchema,
+  raw: z.unknown().optional(),
+});
+export type Call = z.infer<typeof callSchema>;
+export type CallInput = z.input<typeof callSchema>;
+
+export { isoDate, isoInstant };
+
+/** Status from the dates alone; the source's own status is never trusted over them. */
+export function computeStatus(
+  deadlines: ReadonlyArray<{ at: string }>,
+  openingDate: string | undefined,
+  now: Date,
+): (typeof callStatuses)[number] {
+  const t = now.getTime();
+  if (openingDate && Date.parse(openingDate) > t) return 'forthcoming';
+  if (deadlines.length === 0) return 'open-ended';
+  return deadlines.some((d) => Date.parse(d.at) >= t) ? 'open' : 'closed';
+}
+
+/** The next deadline at or after `now`, else the last one (for closed calls). */
+export function nextDeadline<T extends { at: string }>(deadlines: readonly T[], now: Date): T | undefined {
+  const sorted = [...deadlines].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  return sorted.find((d) => Date.parse(d.at) >= now.getTime()) ?? sorted.at(-1);
+}

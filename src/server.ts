@@ -1,0 +1,52 @@
+import 'dotenv/config';
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { createContext, createLogger } from './context.ts';
+import { isAppError } from './errors.ts';
+import { registerJobs } from './jobs/register.ts';
+import { Scheduler } from './jobs/scheduler.ts';
+
+/** Server entry: listens, starts the schedules, shuts down cleanly on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  const ctx = createContext(config, logger);
+  const app = await buildApp(config, { context: ctx });
+  const scheduler = new Scheduler(logger);
+  app.decorate('scheduler', scheduler);
+  if (config.scheduler.enabled) registerJobs(ctx, scheduler);
+
+  closeWithGrace({ delay: 15_000, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after error');
+    else logger.info({ signal }, 'shutting down');
+    await app.close();
+    await scheduler.stop();
+    ctx.dbh.close();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  logger.info(
+    {
+      url: `http://${config.host}:${config.port}`,
+      docs: `${config.publicBaseUrl}/docs`,
+      database: config.databasePath,
+    },
+    'foerdermatch läuft / is running',
+  );
+}
+
+main().catch((err: unknown) => {
+  if (isAppError(err)) {
+    console.error(`foerdermatch: ${err.message}`);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    scheduler?: Scheduler;
+  }
+}
