@@ -1,0 +1,81 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { desc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { apiTokens, auditLog } from '../../db/schema/index.ts';
+import type { TokenRole } from '../domain/enums.ts';
+
+export interface TokenPrincipal {
+  id: number;
+  name: string;
+  role: TokenRole;
+}
+
+const PREFIX = 'fm_';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Creates a token; the plain value is returned once and only its hash is stored. */
+export function createToken(db: Db, input: { name: string; role: TokenRole }, now = new Date()) {
+  const token = PREFIX + randomBytes(24).toString('base64url');
+  const row = db
+    .insert(apiTokens)
+    .values({ name: input.name, role: input.role, tokenHash: hashToken(token), createdAt: now.toISOString() })
+    .returning()
+    .get();
+  return { token, id: row.id, name: row.name, role: row.role };
+}
+
+/** The principal for a presented token, or undefined when unknown or revoked. */
+export function verifyToken(db: Db, token: string, now = new Date()): TokenPrincipal | undefined {
+  if (!token.startsWith(PREFIX)) return undefined;
+  const row = db
+    .select()
+    .from(apiTokens)
+    .where(eq(apiTokens.tokenHash, hashToken(token)))
+    .get();
+  if (!row || row.revokedAt) return undefined;
+  db.update(apiTokens).set({ lastUsedAt: now.toISOString() }).where(eq(apiTokens.id, row.id)).run();
+  return { id: row.id, name: row.name, role: row.role };
+}
+
+export function listTokens(db: Db) {
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      role: apiTokens.role,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+    })
+    .from(apiTokens)
+    .orderBy(desc(apiTokens.id))
+    .all();
+}
+
+/** Revokes by id; returns false when there is no such active token. */
+export function revokeToken(db: Db, id: number, now = new Date()): boolean {
+  const row = db.select().from(apiTokens).where(eq(apiTokens.id, id)).get();
+  if (!row || row.revokedAt) return false;
+  db.update(apiTokens).set({ revokedAt: now.toISOString() }).where(eq(apiTokens.id, id)).run();
+  return true;
+}
+
+/** Appends to the audit log: who did what to which target. */
+export function audit(
+  db: Db,
+  entry: { actor: string; action: string; target?: string; details?: unknown },
+  now = new Date(),
+): void {
+  db.insert(auditLog)
+    .values({
+      at: now.toISOString(),
+      actor: entry.actor,
+      action: entry.action,
+      target: entry.target ?? null,
+      details: entry.details ?? null,
+    })
+    .run();
+}
