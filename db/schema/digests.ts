@@ -36,6 +36,15 @@ export const digests = sqliteTable(
     itemCount: integer('item_count').notNull().default(0),
     createdAt: text('created_at').notNull(),
     sentAt: text('sent_at'),
+    /** The composed digest (sections and items) as JSON, so every attempt sends the same mail. */
+    content: text('content', { mode: 'json' }),
+    /** The SMTP server's acceptance line (or the .eml path), persisted right after acceptance. */
+    smtpResponse: text('smtp_response'),
+    /** Earliest time of the next attempt after a temporary failure. */
+    nextAttemptAt: text('next_attempt_at'),
+    /** pid@host of the process that moved the row to 'sending', and when. */
+    claimedBy: text('claimed_by'),
+    claimedAt: text('claimed_at'),
   },
   (t) => [
     uniqueIndex('digests_subscriber_period').on(t.subscriberId, t.period),

@@ -57,5 +57,6 @@ export type Language = (typeof languages)[number];
 export const cadences = ['weekly', 'daily'] as const;
 export type Cadence = (typeof cadences)[number];
 
-export const digestStates = ['pending', 'sending', 'sent', 'failed'] as const;
+/** `skipped`: nothing to send for the period (empty digest not wanted, or unsubscribed meanwhile). */
+export const digestStates = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
 export type DigestState = (typeof digestStates)[number];
