@@ -12,7 +12,11 @@ import {
 import { authPlugin } from './api/auth.ts';
 import { registerProblemHandlers } from './api/problem.ts';
 import { conceptRoutes } from './api/routes/concept.ts';
+import { digestRoutes } from './api/routes/digests.ts';
+import { feedRoutes } from './api/routes/feeds.ts';
 import { healthRoutes } from './api/routes/health.ts';
+import { subscriberRoutes } from './api/routes/subscribers.ts';
+import { unsubscribeRoutes } from './api/routes/unsubscribe.ts';
 import type { Config } from './config.ts';
 import { type AppContext, createContext } from './context.ts';
 
@@ -71,6 +75,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(authPlugin, { ctx });
   await app.register(healthRoutes(ctx));
   await app.register(conceptRoutes(ctx));
+  await app.register(subscriberRoutes(ctx));
+  await app.register(digestRoutes(ctx));
+  await app.register(unsubscribeRoutes(ctx));
+  await app.register(feedRoutes(ctx));
 
   if (ownsContext) app.addHook('onClose', async () => ctx.dbh.close());
   return app;

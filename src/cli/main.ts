@@ -2,7 +2,9 @@ import 'dotenv/config';
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors.ts';
 import { registerConceptCommands } from './commands/concept.ts';
+import { registerDigestCommands } from './commands/digest.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
+import { registerSubscriberCommands } from './commands/subscriber.ts';
 
 /** Builds the command tree; exported so tests run commands in-process. */
 export function buildCli(): Command {
@@ -13,6 +15,8 @@ export function buildCli(): Command {
     .exitOverride();
   registerMigrateCommand(program);
   registerConceptCommands(program);
+  registerSubscriberCommands(program);
+  registerDigestCommands(program);
   return program;
 }
 

@@ -52,9 +52,8 @@ export function safeUrl(url: string | undefined): string | undefined {
 
 /** One line of crawled text for the plain-text part: no control characters, no line breaks. */
 export function oneLine(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
   return s
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\p{Cc}+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
