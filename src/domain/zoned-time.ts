@@ -10,6 +10,7 @@ export interface WallTime {
   day: number;
   hour: number;
   minute: number;
+  second: number;
   /** ISO weekday: 1 = Monday … 7 = Sunday. */
   weekday: number;
 }
@@ -29,6 +30,7 @@ export function wallTime(instant: Date, timeZone: string): WallTime {
       day: 'numeric',
       hour: 'numeric',
       minute: 'numeric',
+      second: 'numeric',
       weekday: 'short',
     });
     partsFormatters.set(timeZone, f);
@@ -40,6 +42,7 @@ export function wallTime(instant: Date, timeZone: string): WallTime {
     day: Number(p.day),
     hour: Number(p.hour),
     minute: Number(p.minute),
+    second: Number(p.second),
     weekday: weekdays[p.weekday as string] ?? 0,
   };
 }
@@ -82,6 +85,12 @@ export function calendarDaysUntil(instant: Date, now: Date, timeZone = BERLIN): 
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `2027-01-14T17:00:00`: the zone's wall-clock time of an instant, without offset (for TZID= values). */
+export function localDateTime(instant: Date, timeZone: string): string {
+  const w = wallTime(instant, timeZone);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
+}
 
 /** `2026-11-25` for the zone's calendar date of an instant. */
 export function localDate(instant: Date, timeZone = BERLIN): string {

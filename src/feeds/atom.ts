@@ -1,6 +1,6 @@
 import { Feed } from 'feed';
 import type { AppContext } from '../context.ts';
-import { safeUrl } from '../digest/html.ts';
+import { escapeHtml, safeUrl } from '../digest/html.ts';
 import { callApiUrl, publicHost } from '../digest/links.ts';
 import { type FeedQuery, selectMatchingCalls } from './selection.ts';
 
@@ -8,7 +8,7 @@ export const FEED_LIMIT = 100;
 
 /**
  * New matches as Atom, newest call first. Entry ids are tag URIs of the call, so a reader
- * shows each call once however often it is re-matched. The feed library escapes all text.
+ * shows each call once however often it is re-matched.
  */
 export function buildAtomFeed(ctx: AppContext, q: FeedQuery, selfUrl: string): string {
   const base = ctx.config.publicBaseUrl;
@@ -35,19 +35,23 @@ export function buildAtomFeed(ctx: AppContext, q: FeedQuery, selfUrl: string): s
     const deadline = c.deadlines.find((d) => Date.parse(d.at) >= Date.now()) ?? c.deadlines.at(-1);
     feed.addItem({
       id: `tag:${host},2026:call/${encodeURIComponent(c.id)}`,
-      title: c.title,
+      // The library declares title and summary as type="html": crawled text is escaped first so
+      // a reader shows it as text, never as markup.
+      title: escapeHtml(c.title),
       link: safeUrl(c.url) ?? apiUrl,
       date: new Date(c.firstSeenAt),
       published: new Date(c.firstSeenAt),
-      description: [
-        c.programme,
-        `Passung / fit ${s.score}/100 – ${s.reason}`,
-        deadline ? `Frist / deadline: ${deadline.raw} (${deadline.at})` : undefined,
-        s.eligibility === 'unclear' ? 'Antragsberechtigung unklar / eligibility unclear' : undefined,
-        apiUrl,
-      ]
-        .filter(Boolean)
-        .join(' · '),
+      description: escapeHtml(
+        [
+          c.programme,
+          `Passung / fit ${s.score}/100 – ${s.reason}`,
+          deadline ? `Frist / deadline: ${deadline.raw} (${deadline.at})` : undefined,
+          s.eligibility === 'unclear' ? 'Antragsberechtigung unklar / eligibility unclear' : undefined,
+          apiUrl,
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      ),
       category: [{ term: s.target }],
     });
   }

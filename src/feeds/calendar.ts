@@ -3,6 +3,7 @@ import ical, { ICalAlarmType, ICalCalendarMethod, ICalEventTransparency } from '
 import type { AppContext } from '../context.ts';
 import { safeUrl } from '../digest/html.ts';
 import { callApiUrl, publicHost } from '../digest/links.ts';
+import { localDateTime } from '../domain/zoned-time.ts';
 import { type FeedQuery, selectMatchingCalls } from './selection.ts';
 
 const DAY = 86_400;
@@ -31,7 +32,8 @@ export function buildCalendar(ctx: AppContext, q: FeedQuery, now = new Date()): 
       const apiUrl = callApiUrl(ctx.config, s.call.id);
       cal.createEvent({
         id: `deadline-${encodeURIComponent(s.call.id)}-${position}@${host}`,
-        start: new Date(d.at),
+        // Wall-clock time plus TZID: ical-generator would format a Date in the host's zone.
+        start: localDateTime(new Date(d.at), d.timeZone),
         timezone: d.timeZone,
         stamp: now,
         summary: `Frist / Deadline: ${s.call.title}${label}`,
