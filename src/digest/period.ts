@@ -27,7 +27,7 @@ export function periodOf(cadence: Cadence, now: Date): DigestPeriod {
     return {
       key: `${w.year}-${pad(w.month)}-${pad(w.day)}`,
       cadence,
-      start: zonedToInstant(w, BERLIN),
+      start: zonedToInstant({ year: w.year, month: w.month, day: w.day }, BERLIN),
       end: zonedToInstant(next, BERLIN),
     };
   }

@@ -12,6 +12,8 @@ export interface TestSmtpServer {
   url: string;
   port: number;
   received: ReceivedMail[];
+  /** Resolves once `count` mails have been accepted and parsed. */
+  untilReceived(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function startSmtpServer(
   port = 0,
 ): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
   let n = 0;
   const server = new SMTPServer({
     authOptional: true,
@@ -52,6 +55,7 @@ export async function startSmtpServer(
           raw,
           parsed: await simpleParser(raw),
         });
+        for (const w of waiters.filter((x) => received.length >= x.count)) w.resolve();
         callback();
       });
     },
@@ -65,6 +69,10 @@ export async function startSmtpServer(
     url: `smtp://127.0.0.1:${actual}`,
     port: actual,
     received,
+    untilReceived: (count) =>
+      received.length >= count
+        ? Promise.resolve()
+        : new Promise((resolve) => waiters.push({ count, resolve })),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

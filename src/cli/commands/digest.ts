@@ -48,7 +48,11 @@ export function registerDigestCommands(program: Command): void {
         console.log(
           `sent ${r.sent}, deferred ${r.deferred}, failed ${r.failed}, skipped empty ${r.skippedEmpty}, outcome unknown after a crash ${r.recoveredUnknown} (${transport})`,
         );
-        if (r.failed > 0 || r.recoveredUnknown > 0) process.exitCode = 1;
+        if (r.failed > 0 || r.recoveredUnknown > 0)
+          throw new AppError(
+            'MAIL_FAILED',
+            `${r.failed + r.recoveredUnknown} digest(s) failed or ended in an unknown state; see \`foerdermatch digest list --state failed\``,
+          );
       });
     });
   digest

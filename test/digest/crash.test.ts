@@ -1,0 +1,97 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { digests } from '../../db/schema/index.ts';
+import { upsertCall } from '../../src/calls/store.ts';
+import { createSubscriber } from '../../src/digest/subscribers.ts';
+import { fromPackage } from '../../src/paths.ts';
+import { sampleCall } from '../helpers/calls.ts';
+import { useTestContext } from '../helpers/context.ts';
+import { insertMatch } from '../helpers/matches.ts';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
+
+const bin = fromPackage('bin', 'foerdermatch.js');
+
+function cli(env: NodeJS.ProcessEnv): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; signal: string | null; out: string }>;
+} {
+  const child = spawn(process.execPath, [bin, 'digest', 'send'], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const done = new Promise<{ code: number | null; signal: string | null; out: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, out })),
+  );
+  return { child, done };
+}
+
+describe('a crash between SMTP acceptance and recording it (real processes)', () => {
+  const makeCtx = useTestContext();
+  let smtp: TestSmtpServer | undefined;
+  afterAll(async () => smtp?.close());
+
+  it('never sends the digest a second time', async () => {
+    let victim: ChildProcess | undefined;
+    let exited: Promise<unknown> | undefined;
+    // The server has the whole message; before it answers 250 the sending process is killed,
+    // so the row is left in `sending` although the mail is in the server's hands.
+    smtp = await startSmtpServer(async (n) => {
+      if (n === 1 && victim) {
+        victim.kill('SIGKILL');
+        await exited;
+      }
+      return undefined;
+    });
+    const ctx = makeCtx({ SMTP_URL: smtp.url });
+    const soon = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    upsertCall(
+      ctx.dbh.db,
+      sampleCall({ deadlines: [{ at: soon, timeZone: 'Europe/Brussels', raw: soon, stage: 'single' }] }),
+    );
+    insertMatch(ctx.dbh.db, { callId: sampleCall().id, target: 'staedtepartnerschaften', score: 80 });
+    createSubscriber(ctx, {
+      name: 'Anna',
+      email: 'anna@kiel.example',
+      actionFields: ['staedtepartnerschaften'],
+    });
+    const env = {
+      DATABASE_PATH: ctx.config.databasePath,
+      SMTP_URL: smtp.url,
+      OUTBOX_DIR: ctx.config.mail.outboxDir,
+    };
+
+    const first = cli(env);
+    victim = first.child;
+    exited = first.done;
+    const r1 = await first.done;
+    expect(r1.signal).toBe('SIGKILL');
+    await smtp.untilReceived(1);
+    expect(smtp.received).toHaveLength(1);
+    const left = ctx.dbh.db.select().from(digests).all();
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatchObject({ state: 'sending', attempts: 1 });
+    expect(left[0]?.claimedBy).toMatch(new RegExp(`^${first.child.pid}@`));
+
+    // The next run finds the dead owner's row: outcome unknown, so it is reported, not resent.
+    const r2 = await cli(env).done;
+    expect(r2.code).toBe(2);
+    expect(r2.out).toContain('sent 0');
+    expect(r2.out).toContain('outcome unknown after a crash 1');
+    expect(smtp.received).toHaveLength(1);
+    const [row] = ctx.dbh.db.select().from(digests).all();
+    expect(row?.state).toBe('failed');
+    expect(row?.lastError).toMatch(/^DELIVERY_UNKNOWN: .*<digest-1-\d{4}-W\d{2}@localhost>/);
+
+    const r3 = await cli(env).done;
+    expect(r3.code).toBe(0);
+    expect(smtp.received).toHaveLength(1);
+    expect(ctx.dbh.db.select().from(digests).all()).toHaveLength(1);
+  });
+});
