@@ -5,7 +5,7 @@ import { subscribers } from '../../db/schema/index.ts';
 import { conceptIndex } from '../concept/load.ts';
 import type { AppContext } from '../context.ts';
 import { cadences, languages } from '../domain/enums.ts';
-import { AppError, zodDetails } from '../errors.ts';
+import { AppError, type ErrorDetail, zodDetails } from '../errors.ts';
 
 export type SubscriberRow = typeof subscribers.$inferSelect;
 
@@ -42,21 +42,38 @@ export function publicSubscriber(row: SubscriberRow) {
   return rest;
 }
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+function fail(details: ErrorDetail[]): never {
+  throw new AppError(
+    'VALIDATION_FAILED',
+    `Invalid subscriber: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+    { details },
+  );
+}
+
+const stringList = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+
+/** Parses the input and reports every problem at once: shape errors and unknown concept keys. */
+function parse<T>(ctx: AppContext, schema: z.ZodType<T>, input: unknown, needsTarget: boolean): T {
   const r = schema.safeParse(input);
-  if (!r.success) {
-    const details = zodDetails(r.error.issues);
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `Invalid subscriber: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
-      { details },
-    );
-  }
+  const raw = (input ?? {}) as { actionFields?: unknown; measures?: unknown };
+  const targetDetails = targetProblems(
+    ctx,
+    stringList(raw.actionFields),
+    stringList(raw.measures),
+    needsTarget,
+  );
+  if (!r.success) fail([...zodDetails(r.error.issues), ...targetDetails]);
   return r.data;
 }
 
 /** Every action field key and measure id must exist in the concept; a subscriber follows something. */
-function checkTargets(ctx: AppContext, actionFields: readonly string[], measures: readonly string[]): void {
+function targetProblems(
+  ctx: AppContext,
+  actionFields: readonly string[],
+  measures: readonly string[],
+  needsTarget: boolean,
+): ErrorDetail[] {
   const idx = conceptIndex(ctx.concept.concept);
   const details = [
     ...actionFields
@@ -68,14 +85,14 @@ function checkTargets(ctx: AppContext, actionFields: readonly string[], measures
       .filter(({ m }) => !idx.measures.has(m))
       .map(({ m, i }) => ({ path: `measures.${i}`, message: `unknown measure "${m}"` })),
   ];
-  if (actionFields.length + measures.length === 0)
+  if (needsTarget && actionFields.length + measures.length === 0)
     details.push({ path: 'actionFields', message: 'follow at least one action field or measure' });
-  if (details.length > 0)
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `Invalid subscriber: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
-      { details },
-    );
+  return details;
+}
+
+function checkTargets(ctx: AppContext, actionFields: readonly string[], measures: readonly string[]): void {
+  const details = targetProblems(ctx, actionFields, measures, true);
+  if (details.length > 0) fail(details);
 }
 
 function emailTaken(ctx: AppContext, email: string, exceptId?: number): boolean {
@@ -84,7 +101,7 @@ function emailTaken(ctx: AppContext, email: string, exceptId?: number): boolean 
 }
 
 export function createSubscriber(ctx: AppContext, input: unknown, now = new Date()): SubscriberRow {
-  const s = parse(subscriberInputSchema, input);
+  const s = parse(ctx, subscriberInputSchema, input, true);
   const actionFields = [...new Set(s.actionFields)];
   const measures = [...new Set(s.measures)];
   checkTargets(ctx, actionFields, measures);
@@ -126,7 +143,7 @@ export function updateSubscriber(
   now = new Date(),
 ): SubscriberRow {
   const current = mustGet(ctx, id);
-  const p = parse(subscriberPatchSchema, patch);
+  const p = parse(ctx, subscriberPatchSchema, patch, false);
   const actionFields = p.actionFields ? [...new Set(p.actionFields)] : current.actionFields;
   const measures = p.measures ? [...new Set(p.measures)] : current.measures;
   checkTargets(ctx, actionFields, measures);

@@ -84,7 +84,7 @@ describe('foerdermatch subscriber / digest commands', () => {
     expect((await run(['subscriber', 'remove', '1'])).code).toBe(2);
   });
 
-  it('rejects unknown action fields with exit code 2 and a clear message', async () => {
+  it('rejects a bad address and unknown action fields together, with exit code 2', async () => {
     Object.assign(process.env, { DATABASE_PATH: join(tmp(), 'cli.db'), LOG_LEVEL: 'silent' });
     const r = await run([
       'subscriber',
