@@ -19,7 +19,12 @@ export interface DigestTexts {
   changedSection: string;
   closingSection: string;
   coverageSection: string;
-  coverageLine: (name: string, runs: number, lastOk: string | undefined) => string;
+  coverageLine: (
+    name: string,
+    outcome: 'failed' | 'blocked' | 'partial',
+    runs: number,
+    lastOk: string | undefined,
+  ) => string;
   deadlineMoved: string;
   statusChanged: string;
   budgetChanged: string;
@@ -56,8 +61,8 @@ const de: DigestTexts = {
   changedSection: 'Geänderte Aufrufe',
   closingSection: 'Fristen in den nächsten 14 Tagen',
   coverageSection: 'Hinweis zur Abdeckung',
-  coverageLine: (name, runs, lastOk) =>
-    `${name}: die letzten ${runs === 1 ? 'Abruf ist' : `${runs} Abrufe sind`} fehlgeschlagen${lastOk ? ` (zuletzt erfolgreich am ${lastOk})` : ''}; neue Aufrufe dieser Quelle können fehlen.`,
+  coverageLine: (name, outcome, runs, lastOk) =>
+    `${name}: ${runs === 1 ? 'der letzte Abruf ist' : `die letzten ${runs} Abrufe sind`} ${{ failed: 'fehlgeschlagen', blocked: 'blockiert worden', partial: 'unvollständig geblieben' }[outcome]}${lastOk ? ` (zuletzt vollständig am ${lastOk})` : ''}; neue Aufrufe dieser Quelle können fehlen.`,
   deadlineMoved: 'Frist verschoben',
   statusChanged: 'Status',
   budgetChanged: 'Budget',
@@ -93,8 +98,8 @@ const en: DigestTexts = {
   changedSection: 'Changed calls',
   closingSection: 'Deadlines in the next 14 days',
   coverageSection: 'Coverage note',
-  coverageLine: (name, runs, lastOk) =>
-    `${name}: the last ${runs === 1 ? 'crawl' : `${runs} crawls`} failed${lastOk ? ` (last success on ${lastOk})` : ''}; new calls from this source may be missing.`,
+  coverageLine: (name, outcome, runs, lastOk) =>
+    `${name}: the last ${runs === 1 ? 'crawl' : `${runs} crawls`} ${{ failed: 'failed', blocked: 'were blocked', partial: 'were incomplete' }[outcome]}${lastOk ? ` (last complete on ${lastOk})` : ''}; new calls from this source may be missing.`,
   deadlineMoved: 'Deadline moved',
   statusChanged: 'Status',
   budgetChanged: 'Budget',

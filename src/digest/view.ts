@@ -119,7 +119,12 @@ export function buildView(d: DigestContent, now: Date): DigestView {
     })),
     ...(d.closingMore > 0 ? { closingMore: t.more(d.closingMore) } : {}),
     coverage: d.coverage.map((c) =>
-      t.coverageLine(c.name, c.failedRuns, c.lastOkAt ? localDate(new Date(c.lastOkAt), BERLIN) : undefined),
+      t.coverageLine(
+        c.name,
+        c.outcome,
+        c.failedRuns,
+        c.lastOkAt ? localDate(new Date(c.lastOkAt), BERLIN) : undefined,
+      ),
     ),
     moreUrl: d.moreUrl,
     unsubscribeUrl: d.unsubscribeUrl,
