@@ -140,23 +140,36 @@ export function composeDigest(
     });
   }
   fresh.sort(rank);
-  const kept = fresh.slice(0, MAX_ITEMS);
+  const kept = new Set(fresh.slice(0, MAX_ITEMS).map((i) => i.callId));
   const groups = new Map<string, NewGroup>();
-  for (const item of kept) {
-    shown.add(item.callId);
+  for (const item of fresh) {
     const fieldKey = idx.fields.has(item.target)
       ? item.target
       : idx.measures.get(item.target)?.actionFieldKey;
     const field = fieldKey ? idx.fields.get(fieldKey) : undefined;
     if (!field) continue;
-    const g = groups.get(field.key) ?? {
-      actionFieldKey: field.key,
-      actionFieldNumber: field.number,
-      actionFieldName: field.name,
-      items: [],
-    };
-    g.items.push(item);
-    groups.set(field.key, g);
+    let g = groups.get(field.key);
+    if (!g) {
+      // Link to the field when it is followed, else to the one followed measure of it.
+      const measures = subscriber.measures.filter((m) => idx.measures.get(m)?.actionFieldKey === field.key);
+      const target =
+        subscriber.actionFields.includes(field.key) || measures.length !== 1
+          ? { actionField: field.key }
+          : { measure: measures[0] as string };
+      g = {
+        actionFieldKey: field.key,
+        actionFieldNumber: field.number,
+        actionFieldName: field.name,
+        items: [],
+        more: 0,
+        moreUrl: callListUrl(config, { ...target, minScore: subscriber.minScore }),
+      };
+      groups.set(field.key, g);
+    }
+    if (kept.has(item.callId)) {
+      g.items.push(item);
+      shown.add(item.callId);
+    } else g.more++;
   }
 
   // Changed: calls sent before, whatever their score now (a closed or suspended call matters most).
@@ -212,13 +225,20 @@ export function composeDigest(
     generatedAt: now.toISOString(),
     ...(since ? { since } : {}),
     groups: [...groups.values()].sort((a, b) => a.actionFieldNumber - b.actionFieldNumber),
-    newMore: fresh.length - kept.length,
+    newMore: fresh.length - kept.size,
     changed,
     changedMore: changedAll.length - changed.length,
     closingSoon,
     closingMore: closingAll.length - closingSoon.length,
     coverage: coverageNotes(ctx.dbh.db),
-    moreUrl: callListUrl(config, subscriber),
+    moreUrl: callListUrl(config, {
+      ...(subscriber.actionFields.length + subscriber.measures.length === 1
+        ? subscriber.actionFields[0]
+          ? { actionField: subscriber.actionFields[0] }
+          : { measure: subscriber.measures[0] as string }
+        : {}),
+      minScore: subscriber.minScore,
+    }),
     unsubscribeUrl: unsubscribeUrl(config, subscriber.unsubscribeToken),
   };
 }

@@ -9,17 +9,19 @@ export function unsubscribeUrl(config: Config, token: string): string {
   return `${config.publicBaseUrl}/unsubscribe/${encodeURIComponent(token)}`;
 }
 
-/** The full, unabridged list behind a digest's "N more" link: the calls API with the subscriber's filters. */
+/**
+ * The unabridged list behind a "N more" link: `/api/calls` takes one action field or one
+ * measure per request, so links name one target (or none: all open calls above the score).
+ */
 export function callListUrl(
   config: Config,
-  filters: { actionFields: readonly string[]; measures: readonly string[]; minScore: number },
+  filter: { actionField?: string; measure?: string; minScore: number },
 ): string {
   const q = new URLSearchParams();
-  for (const f of filters.actionFields) q.append('actionField', f);
-  for (const m of filters.measures) q.append('measure', m);
-  q.set('minScore', String(filters.minScore));
-  q.set('status', 'open');
-  q.set('sort', 'relevance');
+  if (filter.actionField) q.set('actionField', filter.actionField);
+  if (filter.measure) q.set('measure', filter.measure);
+  q.set('minScore', String(filter.minScore));
+  q.set('status', 'open,forthcoming,open-ended');
   return `${config.publicBaseUrl}/api/calls?${q.toString()}`;
 }
 

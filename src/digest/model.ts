@@ -36,6 +36,9 @@ export interface NewGroup {
   actionFieldNumber: number;
   actionFieldName: string;
   items: NewItem[];
+  /** Calls of this field left out by the item limit, and where to see them all. */
+  more: number;
+  moreUrl: string;
 }
 
 export type Change =
@@ -81,13 +84,14 @@ export interface DigestContent {
   /** Start of the window (the subscriber's previous digest), absent for the first one. */
   since?: string;
   groups: NewGroup[];
-  /** New calls not shown because of the item limit. */
+  /** New calls not shown because of the item limit (over all groups). */
   newMore: number;
   changed: ChangedItem[];
   changedMore: number;
   closingSoon: ClosingItem[];
   closingMore: number;
   coverage: CoverageNote[];
+  /** The subscriber's open calls in full, behind "N more" of the changed and closing-soon sections. */
   moreUrl: string;
   unsubscribeUrl: string;
 }

@@ -43,8 +43,8 @@ ${links(i.url, i.apiUrl, t)}
 /** The HTML part. Every string from the view is escaped by the `html` tag. */
 export function renderHtml(v: DigestView): string {
   const t = v.t;
-  const more = (label: string | undefined) =>
-    label ? html`<p style="${s.line}">${link(v.moreUrl, `${label} →`)}</p>` : '';
+  const more = (label: string | undefined, url = v.moreUrl) =>
+    label ? html`<p style="${s.line}">${link(url, `${label} →`)}</p>` : '';
 
   const body = html`<!DOCTYPE html>
 <html lang="${v.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${v.subject}</title></head>
@@ -57,9 +57,9 @@ ${
     ? html`<h2 style="${s.h2}">${t.newSection}</h2>
 ${v.groups.map(
   (g) => html`<h3 style="${s.h3}">${g.heading}</h3>
-${g.items.map((i) => item(i, t))}`,
-)}
-${more(v.newMore)}`
+${g.items.map((i) => item(i, t))}
+${more(g.more, g.moreUrl)}`,
+)}`
     : ''
 }
 ${

@@ -16,8 +16,8 @@ export function renderText(v: DigestView): string {
     if (safe) out.push(`  ${t.sourcePage}: ${safe}`);
     out.push(`  ${t.apiLink}: ${apiUrl}`);
   };
-  const more = (label: string | undefined) => {
-    if (label) out.push('', `${label}: ${v.moreUrl}`);
+  const more = (label: string | undefined, url = v.moreUrl) => {
+    if (label) out.push('', `${label}: ${url}`);
   };
   const section = (title: string) => out.push('', '', title, '-'.repeat(title.length));
 
@@ -33,8 +33,8 @@ export function renderText(v: DigestView): string {
         out.push(`  ${i.eligibility}`);
         links(i.url, i.apiUrl);
       }
+      more(g.more, g.moreUrl);
     }
-    more(v.newMore);
   }
   if (v.changed.length > 0) {
     section(t.changedSection);

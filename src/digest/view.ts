@@ -33,8 +33,7 @@ export interface DigestView {
   heading: string;
   greeting: string;
   empty: boolean;
-  groups: { heading: string; items: ItemView[] }[];
-  newMore?: string;
+  groups: { heading: string; items: ItemView[]; more?: string; moreUrl: string }[];
   changed: { title: string; lines: string[]; url?: string; apiUrl: string }[];
   changedMore?: string;
   closing: { title: string; programme?: string; deadline: string; url?: string; apiUrl: string }[];
@@ -86,6 +85,8 @@ export function buildView(d: DigestContent, now: Date): DigestView {
     empty: isEmpty(d),
     groups: d.groups.map((g) => ({
       heading: t.fieldHeading(g.actionFieldNumber, g.actionFieldName),
+      ...(g.more > 0 ? { more: t.more(g.more) } : {}),
+      moreUrl: g.moreUrl,
       items: g.items.map((i) => ({
         title: i.title,
         ...(i.programme
@@ -102,7 +103,6 @@ export function buildView(d: DigestContent, now: Date): DigestView {
         apiUrl: i.apiUrl,
       })),
     })),
-    ...(d.newMore > 0 ? { newMore: t.more(d.newMore) } : {}),
     changed: d.changed.map((c) => ({
       title: c.title,
       lines: c.changes.map((x) => changeLine(x, t, lang, now)),

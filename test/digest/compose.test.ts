@@ -40,13 +40,13 @@ describe('composing a digest', () => {
     expect(new Set(items.map((i) => i.callId)).size).toBe(MAX_ITEMS);
     expect(p.content.newMore).toBe(5);
     expect(p.subject).toBe('Fördermittel-Digest KW 48/2026: 35 neu');
+    expect(p.content.groups[0]?.more).toBe(5);
     const more =
-      'https://fm.example.org/api/calls?actionField=ostseeraum&amp;measure=ostseeraum-1&amp;minScore=40';
-    expect(p.html).toContain(`href="${more}`);
-    expect(p.html).toContain('5 weitere →');
-    expect(p.text).toContain(
-      '5 weitere: https://fm.example.org/api/calls?actionField=ostseeraum&measure=ostseeraum-1&minScore=40',
+      'https://fm.example.org/api/calls?actionField=ostseeraum&minScore=40&status=open%2Cforthcoming%2Copen-ended';
+    expect(p.html).toContain(
+      `<a href="${more.replaceAll('&', '&amp;')}" style="color:#0a58a8;">5 weitere →</a>`,
     );
+    expect(p.text).toContain(`5 weitere: ${more}`);
   });
 
   it('does not write anything when previewing', () => {
