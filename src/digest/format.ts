@@ -107,3 +107,13 @@ export function formatPeriod(key: string, lang: Language): string {
     year: 'numeric',
   }).format(d);
 }
+
+/** A calendar date in Berlin: "20.11.2026" / "20 Nov 2026". */
+export function formatDay(at: string, lang: Language): string {
+  return new Intl.DateTimeFormat(locales[lang], {
+    timeZone: BERLIN,
+    day: lang === 'de' ? '2-digit' : 'numeric',
+    month: lang === 'de' ? '2-digit' : 'short',
+    year: 'numeric',
+  }).format(new Date(at));
+}

@@ -1,7 +1,7 @@
 import type { Language } from '../domain/enums.ts';
-import { BERLIN, localDate } from '../domain/zoned-time.ts';
 import {
   formatBudget,
+  formatDay,
   formatDeadline,
   formatInstant,
   formatPeriod,
@@ -119,12 +119,7 @@ export function buildView(d: DigestContent, now: Date): DigestView {
     })),
     ...(d.closingMore > 0 ? { closingMore: t.more(d.closingMore) } : {}),
     coverage: d.coverage.map((c) =>
-      t.coverageLine(
-        c.name,
-        c.outcome,
-        c.failedRuns,
-        c.lastOkAt ? localDate(new Date(c.lastOkAt), BERLIN) : undefined,
-      ),
+      t.coverageLine(c.name, c.outcome, c.failedRuns, c.lastOkAt ? formatDay(c.lastOkAt, lang) : undefined),
     ),
     moreUrl: d.moreUrl,
     unsubscribeUrl: d.unsubscribeUrl,

@@ -302,7 +302,7 @@ describe('digest sending over real SMTP', () => {
     expect(closingPart).toContain('in 8 Tagen');
 
     expect(text).toContain(
-      'Interreg: die letzten 2 Abrufe sind fehlgeschlagen (zuletzt vollständig am 2026-11-20)',
+      'Interreg: die letzten 2 Abrufe sind fehlgeschlagen (zuletzt vollständig am 20.11.2026)',
     );
     expect(text).not.toContain('EU Funding & Tenders Portal:');
     // Sections show each call once.
