@@ -143,6 +143,19 @@ describe('digest delivery: retries, failures and the .eml outbox', () => {
     expect(rows(ctx).map((r) => [r.subscriberId, r.state])).toEqual([[1, 'skipped']]);
   });
 
+  it('drops a waiting digest when its reader unsubscribes before it could be sent', async () => {
+    const port = await freePort();
+    const ctx = makeCtx({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+    const s = seed(ctx);
+    expect(await runDigests(ctx, { now, tries: 1 })).toMatchObject({ deferred: 1 });
+    unsubscribe(ctx, s.unsubscribeToken);
+    const smtp = await startSmtpServer(undefined, port);
+    servers.push(smtp);
+    await runDigests(ctx, { now: new Date(now.getTime() + 86_400_000), tries: 1 });
+    expect(smtp.received).toHaveLength(0);
+    expect(rows(ctx)[0]).toMatchObject({ state: 'skipped', lastError: 'unsubscribed before sending' });
+  });
+
   it('dry run composes but writes and sends nothing', async () => {
     const ctx = makeCtx();
     seed(ctx);
