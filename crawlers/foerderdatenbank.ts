@@ -238,7 +238,7 @@ export function parseDetailPage(html: string): DetailPage {
         clean(dd.find('.card--title').first().text()),
         clean(dd.find('.card--title-subtitle').text()),
         ...dd
-          .find('.address p, .person-contact p')
+          .find('.address p, .person-contact p:not(.website)')
           .map((_j, p) => clean($(p).text()))
           .get(),
       ].filter(Boolean);

@@ -162,18 +162,33 @@ export class HttpClient {
     }
   }
 
+  /** Reads the host's robots.txt now (once per client) and says whether `url` may be fetched. */
+  async robotsAllow(url: string): Promise<boolean> {
+    try {
+      await this.assertRobotsAllow(url);
+      return true;
+    } catch (err) {
+      if (isCrawlError(err) && err.kind === 'robots') return false;
+      throw err;
+    }
+  }
+
   private async assertRobotsAllow(url: string): Promise<void> {
     const origin = new URL(url).origin;
     if (!this.robots.has(origin)) {
       const robotsUrl = `${origin}/robots.txt`;
       let robot: Robot | null = null;
-      const res = await this.withRetries(robotsUrl, {}, true);
-      if (res.status >= 200 && res.status < 300) robot = robotsParser(robotsUrl, res.body);
-      else if (res.status >= 500) {
-        // RFC 9309: an unreachable robots.txt means "assume complete disallow".
-        throw new CrawlError('robots', `robots.txt answered ${res.status}; not crawling`, { url: robotsUrl });
-      }
+      const res = await this.withRetries(robotsUrl, {}, true).catch((err: unknown) => {
+        // RFC 9309: an unreachable robots.txt (5xx) means "assume complete disallow".
+        if (isCrawlError(err) && (err.status ?? 0) >= 500) {
+          throw new CrawlError('robots', `robots.txt answered ${err.status}; not crawling`, {
+            url: robotsUrl,
+          });
+        }
+        throw err;
+      });
       // 4xx: no robots.txt, everything is allowed (RFC 9309 2.3.1.3).
+      if (res.status >= 200 && res.status < 300) robot = robotsParser(robotsUrl, res.body);
       this.robots.set(origin, robot);
     }
     const robot = this.robots.get(origin);

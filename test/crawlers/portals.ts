@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { fromPackage } from '../../src/paths.ts';
-import { type FixtureServer, fixture } from '../helpers/fixture-server.ts';
+import { type FixtureResponse, type FixtureServer, fixture } from '../helpers/fixture-server.ts';
 
 /** robots.txt as assumed for the EU hosts (not recorded): everything allowed. */
 export const EU_ROBOTS =
@@ -96,10 +97,12 @@ export function serveFdb(server: FixtureServer, options: { crawlDelay?: number }
     (f) => [f.replace(/\.html$/, '').replaceAll('__', '/'), `bmz/details/${f}`] as const,
   );
   for (const [key, file] of [...Object.entries(recorded), ...own]) {
-    server.route('GET', `/FDB/Content/DE/Foerderprogramm/${key}.html`, () => ({
-      body: fixture(file),
-      headers: { 'content-type': 'text/html; charset=UTF-8' },
-    }));
+    server.route('GET', `/FDB/Content/DE/Foerderprogramm/${key}.html`, (req): FixtureResponse => {
+      const body = fixture(file);
+      const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
+      if (req.headers['if-none-match'] === etag) return { status: 304, headers: { etag } };
+      return { body, headers: { 'content-type': 'text/html; charset=UTF-8', etag } };
+    });
   }
   return server;
 }

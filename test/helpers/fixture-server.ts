@@ -86,7 +86,7 @@ export class FixtureServer {
           res.end(out.body ?? '');
         };
         if (out.stallBody) {
-          res.writeHead(out.status ?? 200, { ...(out.headers ?? {}), 'content-length': '100000' });
+          res.writeHead(out.status ?? 200, { ...(out.headers ?? {}), 'content-length': '1000' });
           res.write('x');
           setTimeout(() => res.destroy(), out.delayMs ?? 1000);
         } else if (out.delayMs) setTimeout(send, out.delayMs);
