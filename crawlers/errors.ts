@@ -68,5 +68,6 @@ export function isCrawlError(err: unknown): err is CrawlError {
 export function toCrawlError(err: unknown, url?: string): CrawlError {
   if (isCrawlError(err)) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new CrawlError('network', message, { ...(url ? { url } : {}), cause: err, errorClass: 'critical' });
+  // Not from the HTTP client: a bug or an unexpected shape; it aborts the run as a parse failure.
+  return new CrawlError('parse', message, { ...(url ? { url } : {}), cause: err, errorClass: 'critical' });
 }

@@ -474,6 +474,7 @@ export function toCall(
   ].filter((k) => k !== '' && !ids.has(k.toUpperCase()));
   const cascade = hit.type === '8';
   const budget = topicBudget(details?.budget, hit.identifier) ?? topicBudget(hit.budget, hit.identifier);
+  const raw = { search: hit.metadata, ...(details ? { topicDetails: details.raw } : {}) };
   const call: Call = {
     id: `eu-ft:${hit.sourceId}`,
     source: 'eu-ft',
@@ -500,8 +501,12 @@ export function toCall(
     nuts: [],
     keywords,
     notices: [],
-    provenance: { fetchedAt: opts.fetchedAt, sourceUrl: opts.sourceUrl, contentHash: hit.fingerprint },
-    raw: { search: hit.metadata, ...(details ? { topicDetails: details.raw } : {}) },
+    provenance: {
+      fetchedAt: opts.fetchedAt,
+      sourceUrl: opts.sourceUrl,
+      contentHash: sha256(JSON.stringify(raw)),
+    },
+    raw,
   };
   return call;
 }

@@ -273,7 +273,19 @@ export async function runCrawl(
   const handle = (item: CrawlItem) => {
     switch (item.type) {
       case 'call': {
-        const outcome = upsertCall(db, item.call, { now, crawlRunId: runId });
+        let outcome: ReturnType<typeof upsertCall>;
+        try {
+          outcome = upsertCall(db, item.call, { now, crawlRunId: runId });
+        } catch (err) {
+          // A record that fails the Call schema is one bad record, not a broken source.
+          const message = err instanceof Error ? err.message.slice(0, 500) : String(err);
+          s.errors.push({
+            kind: 'parse',
+            url: item.call.provenance?.sourceUrl,
+            message: `${item.call.id}: ${message}`,
+          });
+          break;
+        }
         setListFingerprint(db, item.call.id, item.fingerprint ?? null);
         if (outcome === 'new') s.newCount++;
         else if (outcome === 'changed') s.changedCount++;
