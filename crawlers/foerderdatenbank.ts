@@ -407,8 +407,8 @@ async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
       continue;
     }
     try {
-      // Unchanged card but an old copy: ask conditionally, a 304 means nothing to do.
-      const res = await ctx.http.request(entry.url, { conditional: !changed });
+      // Conditional when we hold a copy: a 304 means the page (our source of truth) is unchanged.
+      const res = await ctx.http.request(entry.url, { conditional: known !== undefined });
       if (res.notModified) {
         yield { type: 'seen', id: entry.id, fingerprint: entry.fingerprint };
         continue;

@@ -34,7 +34,11 @@ export interface RequestOptions {
   method?: 'GET' | 'POST';
   body?: FormData | string;
   headers?: Record<string, string>;
-  /** Send If-None-Match / If-Modified-Since from the validator store; a 304 comes back as `notModified`. */
+  /**
+   * Conditional caching for this URL: validators (ETag / Last-Modified) of a 200 are stored, and
+   * with `true` the stored ones are sent; a 304 comes back as `notModified`.
+   * `false` still stores validators but asks unconditionally.
+   */
   conditional?: boolean;
 }
 
@@ -303,7 +307,7 @@ export class HttpClient {
       if (res.status === 304) {
         return { url, status: 304, headers: res.headers, body: '', notModified: true };
       }
-      if (options.conditional && res.status === 200 && this.opts.validators) {
+      if (options.conditional !== undefined && res.status === 200 && this.opts.validators) {
         const etag = res.headers.get('etag') ?? undefined;
         const lastModified = res.headers.get('last-modified') ?? undefined;
         if (etag || lastModified) this.opts.validators.set(url, { etag, lastModified });

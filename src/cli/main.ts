@@ -21,7 +21,8 @@ export function buildCli(): Command {
 export async function runCli(argv: string[]): Promise<number> {
   try {
     await buildCli().parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command may report failure without throwing (e.g. `crawl` when a source failed).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     if (isAppError(err)) {
