@@ -53,7 +53,7 @@ export function searchBody(): FormData {
   const json = (v: unknown) => new Blob([JSON.stringify(v)], { type: 'application/json' });
   fd.append('query', json(searchQuery()), 'blob');
   fd.append('languages', json(['en']), 'blob');
-  fd.append('sort', json({ order: 'DESC', field: 'sortStatus' }), 'blob');
+  fd.append('sort', json({ field: 'sortStatus', order: 'ASC' }), 'blob');
   return fd;
 }
 
@@ -200,7 +200,13 @@ export function parseSearchPage(json: unknown): {
       programmeId: first(m.frameworkProgramme),
       statusCode: first(m.status),
       deadlineModel: first(m.deadlineModel),
-      deadlineDates: strings(m.deadlineDate),
+      // Some rows pack several cut-offs into one comma-separated value.
+      deadlineDates: strings(m.deadlineDate).flatMap((d) =>
+        d
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
       startDate: first(m.startDate),
       keywords,
       tags: strings(m.tags),
