@@ -6,13 +6,15 @@ export function htmlToText(html: string): string {
   const $ = cheerio.load(`<div id="root">${html}</div>`, null, false);
   $('script, style').remove();
   $('br').replaceWith('\n');
-  $('p, div, li, h1, h2, h3, h4, h5, h6, tr, dt, dd, ul, ol, table').each((_i, el) => {
+  $('p, div, h1, h2, h3, h4, h5, h6, tr, dt, dd, ul, ol, table').each((_i, el) => {
     $(el).prepend('\n').append('\n');
   });
+  // List items: one per line, no blank line between them.
   $('li').each((_i, el) => {
-    $(el).prepend('• ');
+    $(el).prepend('\n• ');
   });
-  return normalizeText($('#root').text());
+  // A list item whose content is itself a block (<li><p>…</p></li>) keeps its bullet on the same line.
+  return normalizeText($('#root').text()).replace(/^• *\n+/gm, '• ');
 }
 
 export function normalizeText(text: string): string {

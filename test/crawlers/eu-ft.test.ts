@@ -229,6 +229,23 @@ describe('eu-ft crawl over HTTP', () => {
     for (const id of ALL) expect(getCallChanges(ctx.dbh.db, id)).toEqual([]);
   });
 
+  it('time passing closes a listed call by its dates, with one status history entry', async () => {
+    const { ctx, crawl } = await setup();
+    await crawl();
+    const later = new Date('2026-09-16T08:00:00Z'); // the day after HORIZON-CL3-…-ECCC-01's deadline
+    const run = await crawl(later);
+    expect(run).toMatchObject({ outcome: 'ok', newCount: 0 });
+    expect(getCall(ctx.dbh.db, 'eu-ft:HORIZON-CL3-2026-02-CS-ECCC-01')!.status).toBe('closed');
+    expect(getCallChanges(ctx.dbh.db, 'eu-ft:HORIZON-CL3-2026-02-CS-ECCC-01')).toEqual([
+      expect.objectContaining({
+        field: 'status',
+        oldValue: 'open',
+        newValue: 'closed',
+        crawlRunId: run.runId,
+      }),
+    ]);
+  });
+
   it('a moved deadline is one history entry', async () => {
     const { ctx, crawl, server } = await setup();
     await crawl();
