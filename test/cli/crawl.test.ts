@@ -72,7 +72,9 @@ describe('foerdermatch crawl / calls / runs (real process, local server)', () =>
     } catch (err) {
       const e = err as { code: number; stdout: string };
       expect(e.code).toBe(3);
-      expect(e.stdout).toMatch(/^eu-ft: failed — 0 gelistet\/listed.*\n {4}! network: /);
+      expect(e.stdout).toMatch(
+        /^eu-ft: failed — 0 gelistet\/listed.*\n {4}! network: cannot reach 127.0.0.1:\d+: ECONNREFUSED/,
+      );
     }
     expect(JSON.parse((await cli(['calls', '--json'], db)).stdout)).toEqual([]);
   });
