@@ -10,7 +10,8 @@ import { useTmpDir } from '../helpers/tmp.ts';
 const run = promisify(execFile);
 const bin = fromPackage('bin', 'foerdermatch.js');
 
-describe('foerdermatch crawl / calls / runs (real process, local server)', () => {
+// Each real process start costs a few seconds on a busy machine; four of them run in one test.
+describe('foerdermatch crawl / calls / runs (real process, local server)', { timeout: 90_000 }, () => {
   const tmp = useTmpDir();
   const makeServer = useFixtureServer();
 
