@@ -208,6 +208,9 @@ export interface DetailPage {
   funder?: string;
   contact?: string;
   links: Array<{ label: string; url: string }>;
+  /** Tab texts (Kurzzusammenfassung, Zusatzinfos, Rechtsgrundlage …) as plain text; unlabelled on untabbed pages. */
+  sections: Array<{ label?: string | undefined; text: string }>;
+  summary: string;
   descriptionHtml: string;
   description: string;
 }
@@ -256,25 +259,59 @@ export function parseDetailPage(html: string): DetailPage {
         .map((v) => vocabulary[v] ?? v);
     }
   });
-  const blocks = $('.content--main .rich--text')
-    .map((_i, el) => $(el).html() ?? '')
-    .get();
-  const descriptionHtml = sanitizeHtml(blocks.join('\n'));
+  const sections = textSections($);
+  const textHtml = sections
+    .map((sec) => (sec.label ? `<h2>${sec.label}</h2>${sec.html}` : sec.html))
+    .join('\n');
+  const summarySection = sections.find((sec) => sec.label === 'Kurzzusammenfassung');
   return {
     title,
     facts,
     ...(funder ? { funder } : {}),
     ...(contact ? { contact } : {}),
     links,
-    descriptionHtml,
-    description: htmlToText(blocks.join('\n')),
+    sections: sections.map((sec) => ({ label: sec.label, text: htmlToText(sec.html) })),
+    summary: firstParagraph(summarySection ? htmlToText(summarySection.html) : htmlToText(textHtml)),
+    descriptionHtml: sanitizeHtml(textHtml),
+    description: htmlToText(textHtml),
   };
 }
 
-function levelOf(sourceId: string): string | undefined {
-  const [level, where] = sourceId.split('/');
+/**
+ * The page's texts: either tabs (`h2.horizontal--tab-opener` + `article.content--tab-text`, e.g.
+ * Kurzzusammenfassung / Zusatzinfos / Rechtsgrundlage) or untabbed rich-text blocks.
+ */
+function textSections($: cheerio.CheerioAPI): Array<{ label?: string; html: string }> {
+  const main = $('.content--main').first();
+  const openers = main.find('h2.horizontal--tab-opener');
+  if (openers.length > 0) {
+    return openers
+      .map((_i, h2) => ({
+        label: clean($(h2).find('.btn--label').text() || $(h2).text()),
+        html: $(h2).nextAll('article.content--tab-text').first().html() ?? '',
+      }))
+      .get();
+  }
+  // Untabbed: the outermost rich-text blocks only (they may nest).
+  return main
+    .find('.rich--text')
+    .filter((_i, el) => $(el).parents('.rich--text').length === 0)
+    .map((_i, el) => ({ html: $(el).html() ?? '' }))
+    .get();
+}
+
+/** The first real paragraph, skipping short headings such as "Kurztext" or "Rechtsgrundlage". */
+function firstParagraph(text: string): string {
+  const line = text.split('\n').find((l) => l.length > 60) ?? '';
+  return line.length > 500 ? `${line.slice(0, 497).trimEnd()}…` : line;
+}
+
+/** "Bundesprogramm", "Landesprogramm Thüringen" (the Land's name from Fördergebiet when it is one Land), "EU-Programm". */
+function levelOf(sourceId: string, areas: readonly string[]): string | undefined {
+  const [level, segment] = sourceId.split('/');
   if (level === 'Bund') return 'Bundesprogramm';
-  if (level === 'Land') return `Landesprogramm ${where ?? ''}`.trim();
+  if (level === 'Land')
+    return `Landesprogramm ${areas.length === 1 && landNuts[areas[0]!] ? areas[0] : (segment ?? '')}`.trim();
   if (level === 'EU') return 'EU-Programm';
   return undefined;
 }
@@ -287,21 +324,18 @@ export function toCall(entry: ListEntry, page: DetailPage, opts: { now: Date; fe
   const applicantTypes = [
     ...new Set(applicants.map((a) => applicantMap[a]).filter((t): t is ApplicantType => !!t)),
   ];
-  const summary =
-    page.description.split('\n').find((l) => l.length > 60 && !/^Rechtsgrundlage$/i.test(l)) ?? '';
+  // Without a named Fördergeber: the Land of a Land programme, else the ministry from the path (Bund/BMZ/…).
+  const [level, segment] = entry.sourceId.split('/');
+  const funder = page.funder ?? (level === 'Land' && areas.length === 1 ? `Land ${areas[0]}` : segment);
   return {
     id: entry.id,
     source: 'foerderdatenbank',
     sourceId: entry.sourceId,
-    ...(page.funder
-      ? { funder: page.funder }
-      : entry.sourceId.split('/')[1]
-        ? { funder: entry.sourceId.split('/')[1] }
-        : {}),
+    ...(funder ? { funder } : {}),
     ...(page.contact ? { operator: page.contact } : {}),
-    ...(levelOf(entry.sourceId) ? { programme: levelOf(entry.sourceId) } : {}),
+    ...(levelOf(entry.sourceId, areas) ? { programme: levelOf(entry.sourceId, areas) } : {}),
     title: page.title,
-    summary,
+    summary: page.summary,
     description: page.description,
     ...(page.descriptionHtml ? { descriptionHtml: page.descriptionHtml } : {}),
     url: entry.url,
@@ -320,7 +354,12 @@ export function toCall(entry: ListEntry, page: DetailPage, opts: { now: Date; fe
       contentHash: entry.fingerprint,
       attribution: FDB_ATTRIBUTION,
     },
-    raw: { facts: page.facts, links: page.links, contact: page.contact ?? null },
+    raw: {
+      facts: page.facts,
+      links: page.links,
+      contact: page.contact ?? null,
+      tabs: page.sections.map((x) => x.label ?? null),
+    },
   };
 }
 

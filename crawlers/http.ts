@@ -326,10 +326,8 @@ export class HttpClient {
         );
       }
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new CrawlError('network', cause?.code ?? cause?.message ?? (err as Error).message, {
-        url,
-        cause: err,
-      });
+      const why = cause?.code ?? cause?.message ?? (err as Error).message;
+      throw new CrawlError('network', `cannot reach ${new URL(url).host}: ${why}`, { url, cause: err });
     } finally {
       clearTimeout(timer);
       this.opts.signal?.removeEventListener('abort', onOuterAbort);

@@ -17,6 +17,8 @@ import { CrawlError, toCrawlError } from './errors.ts';
 import { HttpClient, type ValidatorStore } from './http.ts';
 import type { CrawlContext, CrawlItem, SourceAdapter } from './types.ts';
 
+const MAX_STORED_ERRORS = 200;
+
 export type CrawlTrigger = 'schedule' | 'cli' | 'api' | 'test';
 
 export interface RunOptions {
@@ -376,7 +378,8 @@ export async function runCrawl(
       unchangedCount: s.unchangedCount,
       delistedCount: s.delistedCount,
       errorCount: s.errors.length,
-      errors: s.errors,
+      // The count is exact; the stored details are capped so one broken source cannot bloat the table.
+      errors: s.errors.slice(0, MAX_STORED_ERRORS),
     })
     .where(eq(crawlRuns.id, runId))
     .run();

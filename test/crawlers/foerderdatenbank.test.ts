@@ -101,6 +101,30 @@ describe('foerderdatenbank parsing (recordings)', () => {
     ]);
   });
 
+  it('reads the tab texts of a tabbed page (Kurzzusammenfassung, Zusatzinfos, Rechtsgrundlage)', () => {
+    const page = parseDetailPage(fixture('bmz/foerderdatenbank-detail-tabs-thueringen-excerpt.html'));
+    expect(page.title).toBe(
+      'Beteiligungen der Mittelständischen Beteiligungsgesellschaft Thüringen mbH (MBG express)',
+    );
+    expect(page.sections.map((x) => x.label)).toEqual([
+      'Kurzzusammenfassung',
+      'Zusatzinfos',
+      'Rechtsgrundlage',
+    ]);
+    expect(page.summary).toBe(
+      'Wenn Sie Investitionen planen, um die Wettbewerbsfähigkeit Ihres Unternehmens zu verbessern, können Sie unter bestimmten Voraussetzungen eine Beteiligung erhalten.',
+    );
+    expect(page.sections[0]!.text).toContain('• Investitionen,\n• Modernisierungen,');
+    // Nested rich-text blocks are read once, not twice.
+    expect(page.description.match(/Die Laufzeit beträgt 10 Jahre\./g)).toHaveLength(1);
+    expect(page.descriptionHtml).toContain('<h2>Zusatzinfos</h2>');
+    expect(page.facts.Förderart).toEqual(['Beteiligung']);
+    expect(page.funder).toBeUndefined(); // this page names no Fördergeber, only an Ansprechpunkt
+    expect(page.contact).toBe(
+      'Mittelständische Beteiligungsgesellschaft Thüringen mbH (MBG), Bonifaciusstraße 19, 99084 Erfurt, Tel: 0361 21350, Fax: 0361 2135100, info@mbg-thueringen.de',
+    );
+  });
+
   it('builds the three searches from the configured site', () => {
     expect(searchUrls(SITE)).toEqual([
       `${SITE}${FDB_SEARCH}?filterCategories=FundingProgram&cl2Processes_Foerderberechtigte=kommune&cl2Processes_Foerdergebiet=schleswig_holstein`,
@@ -187,6 +211,17 @@ describe('foerderdatenbank crawl over HTTP', () => {
       getCall(ctx.dbh.db, 'foerderdatenbank:Land/Thueringen/foerderung-von-kleinklaeranlagen'),
     ).toMatchObject({
       applicantTypes: ['municipality', 'individual', 'public-body'],
+      nuts: ['DEG'],
+    });
+    // The real tabbed page: no Fördergeber named, so the Land is the funder; the summary is the Kurztext.
+    expect(
+      getCall(ctx.dbh.db, 'foerderdatenbank:Land/Thueringen/beteiligungen-thueringen-mbg-express'),
+    ).toMatchObject({
+      funder: 'Land Thüringen',
+      programme: 'Landesprogramm Thüringen',
+      summary:
+        'Wenn Sie Investitionen planen, um die Wettbewerbsfähigkeit Ihres Unternehmens zu verbessern, können Sie unter bestimmten Voraussetzungen eine Beteiligung erhalten.',
+      keywords: ['Unternehmensfinanzierung', 'Beteiligung'],
       nuts: ['DEG'],
     });
     // Texts unmodified (CC BY-ND): the description keeps the page's wording.

@@ -92,6 +92,8 @@ export function serveFdb(server: FixtureServer, options: { crawlDelay?: number }
   const recorded: Record<string, string> = {
     'Bund/BMWi/exist-women-2024': 'bmz/foerderdatenbank-detail-bund-exist-women.html',
     'Land/Hessen/fue-unternehmen-hessen-864943': 'bmz/foerderdatenbank-detail-rawkeys-variant-hessen.html',
+    'Land/Thueringen/beteiligungen-thueringen-mbg-express':
+      'bmz/foerderdatenbank-detail-tabs-thueringen-excerpt.html',
   };
   const own = readdirSync(fromPackage('test', 'fixtures', 'bmz', 'details')).map(
     (f) => [f.replace(/\.html$/, '').replaceAll('__', '/'), `bmz/details/${f}`] as const,
