@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors.ts';
 import { registerConceptCommands } from './commands/concept.ts';
+import { registerMatchingCommands } from './commands/matching.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 
 /** Builds the command tree; exported so tests run commands in-process. */
@@ -13,6 +14,7 @@ export function buildCli(): Command {
     .exitOverride();
   registerMigrateCommand(program);
   registerConceptCommands(program);
+  registerMatchingCommands(program);
   return program;
 }
 

@@ -125,14 +125,12 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
       ? targets.map((t) => t.index)
       : ids.map((id) => targetIndex.get(id)!.index);
     const c = rule.conditions as Condition;
-    const key = 'all' in c ? 'all' : 'any' in c ? 'any' : 'not';
     rules.push({
       rule,
       index: rules.length,
       targets: [...new Set(idx)],
       cond: compileCondition(c, `rules.${i}.conditions`, wild, resolve),
     });
-    void key;
   });
   if (wild.size > 5000) throw new AppError('RULES_INVALID', 'too many wildcard terms (at most 5000)');
 
@@ -158,6 +156,7 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
   const fieldOf = targets.map((t) => targetIndex.get(t.fieldKey)!.index);
   const scoring = ruleSet.scoring;
   const n = targets.length;
+  const termCache = new WeakMap<CallFacts, { term: string; weight: number }[][]>();
 
   const bm25All = (f: CallFacts): Float64Array => {
     const sums = new Float64Array(n);
@@ -212,14 +211,22 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
       return bm25All(f)[target]!;
     },
     textTerms(f, target, limit = 5) {
-      const table = targets[target]!.kind === 'action-field' ? fieldTable : measureTable;
-      const out: { term: string; weight: number }[] = [];
-      for (const stem of f.docs.text.positions.keys()) {
-        if (stopwords.has(stem)) continue;
-        const w = table.get(stem)?.find(([t]) => t === target)?.[1];
-        if (w) out.push({ term: stem, weight: Math.round(w * 100) / 100 });
+      let all = termCache.get(f);
+      if (!all) {
+        all = targets.map(() => [] as { term: string; weight: number }[]);
+        for (const stem of f.docs.text.positions.keys()) {
+          if (stopwords.has(stem)) continue;
+          for (const table of [fieldTable, measureTable]) {
+            const hits = table.get(stem);
+            if (hits)
+              for (const [t, w] of hits) all[t]!.push({ term: stem, weight: Math.round(w * 100) / 100 });
+          }
+        }
+        termCache.set(f, all);
       }
-      return out.sort((a, b) => b.weight - a.weight || a.term.localeCompare(b.term)).slice(0, limit);
+      return [...all[target]!]
+        .sort((a, b) => b.weight - a.weight || a.term.localeCompare(b.term))
+        .slice(0, limit);
     },
   };
 }

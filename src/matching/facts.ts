@@ -101,8 +101,8 @@ export interface FactOptions {
   ignoreDeadlines?: boolean;
 }
 
-export function callFacts(call: MatchableCall, city: CityProfile, options: FactOptions = {}): CallFacts {
-  const now = options.now ?? new Date();
+/** The tokenised texts of a call: the expensive part, independent of rules and dates (cacheable). */
+export function analyzeCall(call: MatchableCall): Record<TextFact, TextDoc> {
   const programme = call.programme ?? '';
   const text = [
     call.title,
@@ -112,6 +112,22 @@ export function callFacts(call: MatchableCall, city: CityProfile, options: FactO
     call.funder ?? '',
     call.keywords.join('. '),
   ].join('\n');
+  return {
+    text: analyze(text),
+    title: analyze(call.title),
+    applicants: analyze(call.applicantsText ?? ''),
+    programme: analyze(`${programme} ${call.identifier ?? ''}`),
+  };
+}
+
+export function callFacts(
+  call: MatchableCall,
+  city: CityProfile,
+  options: FactOptions = {},
+  docs: Record<TextFact, TextDoc> = analyzeCall(call),
+): CallFacts {
+  const now = options.now ?? new Date();
+  const programme = call.programme ?? '';
   const next = options.ignoreDeadlines ? undefined : nextDeadline(call.deadlines, now);
   const days = next ? Math.floor((Date.parse(next.at) - now.getTime()) / 86_400_000) : undefined;
   const budget = call.budget?.total ?? call.budget?.perProjectMax;
@@ -130,14 +146,5 @@ export function callFacts(call: MatchableCall, city: CityProfile, options: FactO
     fundingRate: call.fundingRate,
   };
   for (const name of cityFactNames) values[name] = cityFact(city, name);
-  return {
-    callId: call.id,
-    docs: {
-      text: analyze(text),
-      title: analyze(call.title),
-      applicants: analyze(call.applicantsText ?? ''),
-      programme: analyze(`${programme} ${call.identifier ?? ''}`),
-    },
-    values,
-  };
+  return { callId: call.id, docs, values };
 }

@@ -22,7 +22,9 @@ export class WildIndex {
   private readonly matchers: ((s: string) => boolean)[] = [];
   private readonly ids = new Map<string, number>();
   private readonly cache = new Map<string, readonly number[]>();
-  private readonly perDoc = new WeakMap<TextDoc, Map<number, number[]>>();
+  /** Distinct terms of the rule set; a call's docs memoise each term's result once. */
+  private readonly terms: Term[] = [];
+  private readonly termIds = new Map<string, number>();
 
   add(pattern: string): number {
     let id = this.ids.get(pattern);
@@ -50,10 +52,47 @@ export class WildIndex {
     return hit;
   }
 
-  /** Positions of tokens matching wildcard `id` in `doc`. */
-  positions(doc: TextDoc, id: number): readonly number[] | undefined {
-    if (this.matchers.length === 0) return undefined;
-    let map = this.perDoc.get(doc);
+  /** stem → ids of single-word terms with that stem; wildcard id → ids of single-wildcard terms. */
+  private readonly byStem = new Map<string, number[]>();
+  private readonly byWild = new Map<number, number[]>();
+  /** Phrases by the stem of their first word (a phrase can only occur where that word does). */
+  private readonly phraseByStem = new Map<string, number[]>();
+  /** Phrases starting with a wildcard: always checked. */
+  private readonly phraseWild: number[] = [];
+
+  /**
+   * The memo of a doc for this rule set. It is filled from the doc's side (inverted): every
+   * distinct stem of the doc marks the terms it satisfies, so the cost is one lookup per stem
+   * instead of one per term. Phrases are checked lazily on first use.
+   */
+  private memoOf(doc: TextDoc): NonNullable<TextDoc['memo']> {
+    let memo = doc.memo;
+    if (!memo || memo.owner !== this || memo.hits.length !== this.terms.length) {
+      // 1 = occurs, 2 = does not occur, 0 = phrase whose first word occurs: checked on first use.
+      const hits = new Int8Array(this.terms.length).fill(2);
+      for (const id of this.phraseWild) hits[id] = 0;
+      memo = { owner: this, hits };
+      doc.memo = memo;
+      for (const stem of doc.positions.keys()) {
+        const ids = this.byStem.get(stem);
+        if (ids) for (const id of ids) hits[id] = 1;
+        const phrases = this.phraseByStem.get(stem);
+        if (phrases) for (const id of phrases) hits[id] = 0;
+      }
+      if (this.byWild.size > 0) {
+        for (const token of doc.tokens) {
+          for (const w of this.matchesOf(token)) {
+            const ids = this.byWild.get(w);
+            if (ids) for (const id of ids) hits[id] = 1;
+          }
+        }
+      }
+    }
+    return memo;
+  }
+
+  private wildPositions(doc: TextDoc, memo: NonNullable<TextDoc['memo']>): Map<number, number[]> {
+    let map = memo.wild;
     if (!map) {
       map = new Map();
       for (let i = 0; i < doc.tokens.length; i++) {
@@ -63,9 +102,52 @@ export class WildIndex {
           else map.set(w, [i]);
         }
       }
-      this.perDoc.set(doc, map);
+      memo.wild = map;
     }
-    return map.get(id);
+    return map;
+  }
+
+  /** Positions of tokens matching wildcard `id` in `doc`. */
+  positions(doc: TextDoc, id: number): readonly number[] | undefined {
+    if (this.matchers.length === 0) return undefined;
+    return this.wildPositions(doc, this.memoOf(doc)).get(id);
+  }
+
+  /** One shared compiled term per distinct term text. */
+  intern(text: string): { id: number; term: Term } {
+    const key = text.trim();
+    let id = this.termIds.get(key);
+    if (id === undefined) {
+      id = this.terms.length;
+      this.termIds.set(key, id);
+      const term = compileTerm(key, this);
+      this.terms.push(term);
+      const only = term.parts.length === 1 ? term.parts[0]! : undefined;
+      const push = <K>(m: Map<K, number[]>, k: K) => {
+        const list = m.get(k);
+        if (list) list.push(id!);
+        else m.set(k, [id!]);
+      };
+      const first = term.parts[0];
+      if (!only && first) {
+        if ('wild' in first) this.phraseWild.push(id);
+        else for (const st of first.stems) push(this.phraseByStem, st);
+      } else if (!only) this.phraseWild.push(id);
+      else if ('wild' in only) push(this.byWild, only.wild);
+      else for (const st of only.stems) push(this.byStem, st);
+    }
+    return { id, term: this.terms[id]! };
+  }
+
+  /** Does the term occur in the doc? Memoised per doc, so a term is checked once per call. */
+  has(doc: TextDoc, id: number): boolean {
+    const memo = this.memoOf(doc);
+    const v = memo.hits[id];
+    if (v === 1) return true;
+    if (v === 2) return false;
+    const ok = termMatches(this.terms[id]!, doc, this);
+    memo.hits[id] = ok ? 1 : 2;
+    return ok;
   }
 }
 
@@ -91,22 +173,41 @@ function partPositions(part: Part, doc: TextDoc, wild: WildIndex): readonly numb
   return [...new Set([...pa, ...pb])].sort((x, y) => x - y);
 }
 
+/** Does the part occur at token position `pos`? (no allocation: phrases are checked often) */
+function partAt(part: Part, doc: TextDoc, wild: WildIndex, pos: number): boolean {
+  if ('wild' in part) return wild.positions(doc, part.wild)?.includes(pos) ?? false;
+  for (const st of part.stems) if (doc.positions.get(st)?.includes(pos)) return true;
+  return false;
+}
+
+function phraseAt(term: Term, doc: TextDoc, wild: WildIndex, start: number): boolean {
+  for (let k = 1; k < term.parts.length; k++) if (!partAt(term.parts[k]!, doc, wild, start + k)) return false;
+  return true;
+}
+
 /** Start positions where the term (one word or a phrase) occurs. */
 export function termPositions(term: Term, doc: TextDoc, wild: WildIndex): readonly number[] {
   const first = partPositions(term.parts[0]!, doc, wild);
   if (!first) return [];
   if (term.parts.length === 1) return first;
-  const rest = term.parts.slice(1).map((p) => partPositions(p, doc, wild));
-  if (rest.some((r) => !r)) return [];
-  return first.filter((p) => rest.every((r, k) => r!.includes(p + k + 1)));
+  return first.filter((p) => phraseAt(term, doc, wild, p));
 }
 
 export function termMatches(term: Term, doc: TextDoc, wild: WildIndex): boolean {
-  if (term.parts.length === 1) {
-    const p = partPositions(term.parts[0]!, doc, wild);
-    return p !== undefined && p.length > 0;
+  const part = term.parts[0]!;
+  if ('stems' in part) {
+    for (const st of part.stems) {
+      const list = doc.positions.get(st);
+      if (!list) continue;
+      if (term.parts.length === 1) return true;
+      for (const p of list) if (phraseAt(term, doc, wild, p)) return true;
+    }
+    return false;
   }
-  return termPositions(term, doc, wild).length > 0;
+  const list = wild.positions(doc, part.wild);
+  if (!list) return false;
+  if (term.parts.length === 1) return list.length > 0;
+  return list.some((p) => phraseAt(term, doc, wild, p));
 }
 
 /** Result of a leaf when explaining: did it hold, and what made it (terms found, actual value). */
@@ -157,17 +258,19 @@ export function compileLeaf(
     if (!list || list.length === 0 || list.some((t) => typeof t !== 'string')) {
       throw invalid(`${path}.value`, `"${op}" needs a list of terms`);
     }
-    const terms = (list as string[]).map((t) => compileTerm(t, wild));
-    if (terms.some((t) => t.parts.length === 0))
+    const interned = (list as string[]).map((t) => wild.intern(t));
+    if (interned.some((t) => t.term.parts.length === 0)) {
       throw invalid(`${path}.value`, 'a term has no letters or digits');
+    }
+    const ids = interned.map((t) => t.id);
     const fact = leaf.fact as TextFact;
-    const need = op === 'containsAll' ? terms.length : Math.min(leaf.min ?? 1, terms.length);
+    const need = op === 'containsAll' ? ids.length : Math.min(leaf.min ?? 1, ids.length);
     return {
       test(f) {
         const doc = f.docs[fact];
         let n = 0;
-        for (const t of terms) {
-          if (termMatches(t, doc, wild)) {
+        for (const id of ids) {
+          if (wild.has(doc, id)) {
             if (++n >= need) return true;
           } else if (op === 'containsAll') return false;
         }
@@ -175,7 +278,7 @@ export function compileLeaf(
       },
       explain(f) {
         const doc = f.docs[fact];
-        const found = terms.filter((t) => termMatches(t, doc, wild)).map((t) => t.text);
+        const found = interned.filter((t) => wild.has(doc, t.id)).map((t) => t.term.text);
         return { ok: found.length >= need, evidence: found };
       },
     };
@@ -216,16 +319,25 @@ export function compileLeaf(
     const wanted = new Set(asList(value as FactValue).map((s) => s.toLowerCase()));
     if (wanted.size === 0) throw invalid(`${path}.value`, `"${op}" needs a value or a list of values`);
     const fact = leaf.fact;
+    const hit = (x: string) => wanted.has(x) || wanted.has(x.toLowerCase());
     const run = (f: CallFacts): string[] => {
       const actual = asList(f.values[fact]);
-      if (op === 'equals') return actual.length === 1 && wanted.has(actual[0]!.toLowerCase()) ? actual : [];
-      return actual.filter((x) => wanted.has(x.toLowerCase()));
+      if (op === 'equals') return actual.length === 1 && hit(actual[0]!) ? actual : [];
+      return actual.filter(hit);
     };
     return {
-      test: (f) => run(f).length > 0,
+      test(f) {
+        const v = f.values[fact];
+        if (v === undefined) return false;
+        if (typeof v === 'string') return hit(v);
+        if (typeof v === 'number') return hit(String(v));
+        if (op === 'equals') return v.length === 1 && hit(v[0]!);
+        for (const x of v) if (hit(x)) return true;
+        return false;
+      },
       explain(f) {
-        const hit = run(f);
-        return { ok: hit.length > 0, evidence: hit.length > 0 ? hit : asList(f.values[fact]) };
+        const found = run(f);
+        return { ok: found.length > 0, evidence: found.length > 0 ? found : asList(f.values[fact]) };
       },
     };
   }

@@ -48,6 +48,8 @@ export interface TextDoc {
   tokens: readonly string[];
   /** stem → token positions (ascending). Both the German and English stem of a token are keys. */
   positions: ReadonlyMap<string, readonly number[]>;
+  /** Per-rule-set memo of term results (owned by the term index that wrote it). */
+  memo?: { owner: object; hits: Int8Array; wild?: Map<number, number[]> };
 }
 
 export function analyze(text: string): TextDoc {
