@@ -236,7 +236,9 @@ export function applicantTypesOf(text: string): ApplicantType[] {
       'actors',
       'stellen',
       'consorti',
-      'partners',
+      ' partners ',
+      'partners,',
+      'partners from',
       'partnerships',
       'applicants',
     )

@@ -164,13 +164,9 @@ export function compileTerm(text: string, wild: WildIndex): Term {
 
 function partPositions(part: Part, doc: TextDoc, wild: WildIndex): readonly number[] | undefined {
   if ('wild' in part) return wild.positions(doc, part.wild);
-  const [a, b] = part.stems;
-  const pa = doc.positions.get(a!);
-  if (b === undefined) return pa;
-  const pb = doc.positions.get(b);
-  if (!pa) return pb;
-  if (!pb) return pa;
-  return [...new Set([...pa, ...pb])].sort((x, y) => x - y);
+  const lists = part.stems.map((st) => doc.positions.get(st)).filter((l) => l !== undefined);
+  if (lists.length <= 1) return lists[0];
+  return [...new Set(lists.flat())].sort((x, y) => x - y);
 }
 
 /** Does the part occur at token position `pos`? (no allocation: phrases are checked often) */

@@ -37,6 +37,9 @@ export function stems(token: string): readonly string[] {
     const a = de.stem(token);
     const b = en.stem(token);
     s = a === b ? [a] : [a, b];
+    // Plural acronyms (SMEs, NGOs) keep their "s" in both stemmers.
+    if (token.length <= 5 && token.endsWith('s') && !s.includes(token.slice(0, -1)))
+      s = [...s, token.slice(0, -1)];
   }
   if (stemCache.size > 200_000) stemCache.clear();
   stemCache.set(token, s);

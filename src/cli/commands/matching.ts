@@ -40,7 +40,9 @@ export function registerMatchingCommands(program: Command): void {
           `${calls.length} importiert / imported (new ${counts.new}, changed ${counts.changed}, unchanged ${counts.unchanged}), ${errors.length} fehlerhaft / bad lines\n`,
         );
       });
-      if (errors.length > 0) process.exitCode = 2;
+      if (errors.length > 0) {
+        throw new AppError('IMPORT_INVALID', `${errors.length} fehlerhafte Zeilen / bad lines in ${file}`);
+      }
     });
 
   program
