@@ -134,12 +134,12 @@ export function applicantTypesOf(text: string): ApplicantType[] {
       'kommun',
       'gemeinde',
       'towns',
-      'cities',
-      'city ',
+      ' cities',
+      ' city ',
       'local authorit',
       'urban authorit',
       'stadte',
-      'stadt ',
+      ' stadt ',
       'landkreis',
       'kreisfreie',
       'kreise',
@@ -147,7 +147,7 @@ export function applicantTypesOf(text: string): ApplicantType[] {
     )
   )
     found.add('municipality');
-  if (has('region', 'lander', 'bundeslander')) found.add('region');
+  if (has('regional authorit', 'regions', 'regionen', 'bundeslander', ' lander ')) found.add('region');
   if (
     has(
       'public bod',
@@ -157,8 +157,9 @@ export function applicantTypesOf(text: string): ApplicantType[] {
       'public and private',
       'offentlich',
       'juristische personen',
-      'legal entit',
       'behorde',
+      'civil servants',
+      'officials',
     )
   )
     found.add('public-body');
@@ -212,23 +213,30 @@ export function applicantTypesOf(text: string): ApplicantType[] {
     has(
       'individual',
       'researchers',
+      'wissenschaftlerinnen',
+      'wissenschaftler ',
       'postdoc',
       'principal investigator',
       'einzelperson',
       'privatperson',
-      'civil servants',
       'fachleute',
       'students',
     )
   )
     found.add('individual');
   if (has('international organi')) found.add('international-organisation');
-  // General organisations or institutions: the city may be one of them.
+  // General organisations or institutions: the city may be one of them (a research
+  // institution or a researcher's host organisation is not).
+  const general = t.replace(
+    /forschungseinrichtung\w*|(host|research|academic) (institution|organisation|organization)\w*/g,
+    '',
+  );
   if (
-    has(
+    [
       'organisation',
       'organization',
-      'institution',
+      ' institution',
+      'legal entit',
       'einrichtung',
       'trager',
       'entities',
@@ -241,7 +249,7 @@ export function applicantTypesOf(text: string): ApplicantType[] {
       'partners from',
       'partnerships',
       'applicants',
-    )
+    ].some((w) => general.includes(w))
   )
     found.add('other');
   if (found.size === 0 && t.trim() !== '') found.add('other');

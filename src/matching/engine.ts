@@ -232,15 +232,12 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
 }
 
 /**
- * Ranking tier: matches (score ≥ minScore) of eligible calls, then of unclear ones, then
- * non-matches, and excluded calls always last. An excluded call never ranks above an
- * eligible one; an unclear match never above an eligible match.
+ * Ranking tier: eligible calls first, then calls whose eligibility is unclear, excluded calls
+ * last; within a tier by score. An excluded call never ranks above an eligible or unclear one,
+ * an unclear call never above an eligible one.
  */
-export function rankTier(score: number, eligibility: Eligibility, minScore: number): number {
-  if (eligibility === 'excluded') return 0;
-  const match = score >= minScore;
-  if (eligibility === 'eligible') return match ? 4 : 2;
-  return match ? 3 : 1;
+export function rankTier(eligibility: Eligibility): number {
+  return eligibility === 'eligible' ? 2 : eligibility === 'unclear' ? 1 : 0;
 }
 
 export interface Ranked {
@@ -250,9 +247,9 @@ export interface Ranked {
 }
 
 /** Best first: tier, then score, then id (stable across runs). */
-export function compareRanked(minScore: number) {
+export function compareRanked() {
   return (a: Ranked, b: Ranked): number =>
-    rankTier(b.score, b.eligibility, minScore) - rankTier(a.score, a.eligibility, minScore) ||
+    rankTier(b.eligibility) - rankTier(a.eligibility) ||
     b.score - a.score ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

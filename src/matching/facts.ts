@@ -111,6 +111,7 @@ export function analyzeCall(call: MatchableCall): Record<TextFact, TextDoc> {
     programme,
     call.funder ?? '',
     call.keywords.join('. '),
+    call.applicantsText ?? '',
   ].join('\n');
   return {
     text: analyze(text),

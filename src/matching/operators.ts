@@ -152,12 +152,12 @@ export class WildIndex {
 }
 
 export function compileTerm(text: string, wild: WildIndex): Term {
-  const words = text
-    .trim()
-    .split(/\s+/)
-    .flatMap((w) => (w.includes('*') ? [w.toLowerCase()] : tokenize(w)));
+  // Words are split like call texts, except that `*` stays inside a word as a wildcard.
+  const words = fold(text)
+    .split(/[^a-z0-9*?]+/)
+    .filter((w) => w !== '' && /[a-z0-9]/.test(w));
   const parts: Part[] = words.map((w) =>
-    w.includes('*') ? { wild: wild.add(fold(w).replace(/[^a-z0-9*?]/g, '')) } : { stems: stems(w) },
+    w.includes('*') || w.includes('?') ? { wild: wild.add(w) } : { stems: stems(w) },
   );
   return { text, parts };
 }

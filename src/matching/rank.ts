@@ -44,7 +44,7 @@ export function rankCalls(
       per[t.index]!.push(entry);
     }
   }
-  const cmp = compareRanked(engine.scoring.minScore);
+  const cmp = compareRanked();
   const out: Ranking = { actionFields: {}, measures: {} };
   for (const t of engine.targets) {
     const list = per[t.index]!.sort(cmp);

@@ -301,8 +301,8 @@ export function previewRuleSet(ctx: AppContext, draft: unknown, options: { topN?
       score: b[i]!.scores[tb.index]!,
       eligibility: eligibilityNames[b[i]!.eligibility[tb.index]!]!,
     }));
-    const topA = [...listA].sort(compareRanked(current.scoring.minScore)).slice(0, topN);
-    const topB = [...listB].sort(compareRanked(next.scoring.minScore)).slice(0, topN);
+    const topA = [...listA].sort(compareRanked()).slice(0, topN);
+    const topB = [...listB].sort(compareRanked()).slice(0, topN);
     const inA = new Set(topA.map((x) => x.id));
     const inB = new Set(topB.map((x) => x.id));
     const moves = listA

@@ -192,7 +192,7 @@ describe('scorer properties', () => {
             const s = engine.score(callFacts(toCall(c, i), engine.city));
             return { id: String(i), score: s.scores[t]!, eligibility: eligibilityNames[s.eligibility[t]!]! };
           })
-          .sort(compareRanked(engine.scoring.minScore));
+          .sort(compareRanked());
         const firstExcluded = ranked.findIndex((r) => r.eligibility === 'excluded');
         return firstExcluded === -1 || ranked.slice(firstExcluded).every((r) => r.eligibility === 'excluded');
       }),
