@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors.ts';
 import { registerConceptCommands } from './commands/concept.ts';
 import { registerCrawlCommands } from './commands/crawl.ts';
+import { registerMatchingCommands } from './commands/matching.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 
 /** Builds the command tree; exported so tests run commands in-process. */
@@ -15,6 +16,7 @@ export function buildCli(): Command {
   registerMigrateCommand(program);
   registerConceptCommands(program);
   registerCrawlCommands(program);
+  registerMatchingCommands(program);
   return program;
 }
 
