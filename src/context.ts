@@ -3,6 +3,7 @@ import { type DbHandle, openDatabase, runMigrations } from '../db/client.ts';
 import { type LoadedConcept, loadConceptFile } from './concept/load.ts';
 import { syncConcept } from './concept/sync.ts';
 import type { Config } from './config.ts';
+import { installPipeline } from './pipeline.ts';
 
 /** Everything a request handler, job or command needs; built once per process. */
 export interface AppContext {
@@ -12,8 +13,10 @@ export interface AppContext {
   logger: Logger;
 }
 
-export function createLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, base: { app: 'foerdermatch' } });
+/** `toStderr` keeps logs out of a command's stdout (which may be JSON piped elsewhere). */
+export function createLogger(config: Config, options: { toStderr?: boolean } = {}): Logger {
+  const opts = { level: config.logLevel, base: { app: 'foerdermatch' } };
+  return options.toStderr ? pino(opts, pino.destination(2)) : pino(opts);
 }
 
 /** Opens the database, applies migrations and syncs the concept file into it. */
@@ -28,5 +31,6 @@ export function createContext(config: Config, logger: Logger = createLogger(conf
     dbh.close();
     throw err;
   }
+  installPipeline();
   return { config, dbh, concept, logger };
 }

@@ -2,7 +2,9 @@ import 'dotenv/config';
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors.ts';
 import { registerConceptCommands } from './commands/concept.ts';
+import { registerCrawlCommands } from './commands/crawl.ts';
 import { registerDigestCommands } from './commands/digest.ts';
+import { registerMatchingCommands } from './commands/matching.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerSubscriberCommands } from './commands/subscriber.ts';
 
@@ -17,13 +19,16 @@ export function buildCli(): Command {
   registerConceptCommands(program);
   registerSubscriberCommands(program);
   registerDigestCommands(program);
+  registerCrawlCommands(program);
+  registerMatchingCommands(program);
   return program;
 }
 
 export async function runCli(argv: string[]): Promise<number> {
   try {
     await buildCli().parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command may report failure without throwing (e.g. `crawl` when a source failed).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     if (isAppError(err)) {
