@@ -101,7 +101,7 @@ const PERCENT_RE = /(?<n>\d{1,3}(?:[.,]\d+)?)\s*(?:%|prozent|procent|per\s?cent)
 const RATE_HINT =
   /förder|finanzier|zuschuss|co-?financ|co-?fund|funding|grant|contribution|erdf|efre|støtte|tilskud|bis zu|up to|rate|quote/iu;
 const NOT_RATE =
-  /eigenanteil|eigenmittel|eigenbeteiligung|own (?:share|contribution)|pauschal|flat rate|verwaltung|overhead|mindestens|at least|egenfinansier/iu;
+  /eigenanteil|eigenmittel|eigenbeteiligung|own (?:share|contribution)|pauschal|flat rate|verwaltung|overhead|mindestens|at least|egenfinansier|ausnahme|exception/iu;
 
 /**
  * The funding rate (fraction 0..1) stated in the text: the highest percentage in a sentence
@@ -115,7 +115,8 @@ export function findFundingRate(text: string): { rate: number; raw: string } | u
     for (const m of s.matchAll(PERCENT_RE)) {
       // Judge the words just before the number, so "90 Prozent; Eigenanteil 10 Prozent" keeps 90.
       const before = s.slice(Math.max(0, (m.index ?? 0) - 40), m.index ?? 0);
-      if (NOT_RATE.test(before)) continue;
+      const after = s.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 20);
+      if (NOT_RATE.test(before) || /^\s*(?:eigen|own|egen)/iu.test(after)) continue;
       const pct = Number(m.groups!.n!.replace(',', '.'));
       if (!(pct > 0 && pct <= 100)) continue;
       if (!best || pct / 100 > best.rate) best = { rate: pct / 100, raw: s };
@@ -131,7 +132,7 @@ const STAGE_WORDS: Array<[RegExp, DeadlineStage]> = [
     'sketch',
   ],
   [
-    /full applications?|vollantrag|anträge?n?\b|applications?|ansøgning(?:er)?|step 2|stufe 2/i,
+    /full applications?|vollantrag|antr[aä]ge?n?\b|applications?|ansøgning(?:er)?|step 2|stufe 2/i,
     'full-application',
   ],
 ];
@@ -180,25 +181,39 @@ export function findBudget(text: string): BudgetFacts | undefined {
   const lines = text.split(/\n|(?<=\p{Ll}{4}[.;])\s+/u);
   const out: BudgetFacts = { currency: 'EUR' };
   const raws: string[] = [];
+  const ranges: Amount[] = [];
+  const singles: Amount[] = [];
+  const floors: number[] = [];
   for (const line of lines) {
     if (NOT_CALL_BUDGET.test(line)) continue;
     const amounts = findAmounts(line);
     if (amounts.length === 0) continue;
-    const per = PER_PROJECT.test(line) || amounts.some((a) => a.min !== undefined);
+    const per = PER_PROJECT.test(line) || amounts.some((a) => a.min !== undefined) || FLOOR_ANY.test(line);
     const total = !per && TOTAL.test(line);
     if (!per && !total) continue;
     raws.push(normalizeText(line));
+    const norm = normalizeText(line);
     for (const a of amounts) {
       if (total) out.total = Math.max(out.total ?? 0, a.value);
-      else {
-        out.perProjectMax = Math.max(out.perProjectMax ?? 0, a.value);
-        if (a.min !== undefined) out.perProjectMin = Math.min(out.perProjectMin ?? a.min, a.min);
-      }
+      else if (a.min !== undefined) ranges.push(a);
+      else if (FLOOR.test(norm.slice(Math.max(0, a.index - 16), a.index))) floors.push(a.value);
+      else singles.push(a);
     }
   }
   if (raws.length === 0) return undefined;
+  // The bands ("1.000 bis 20.000 Euro") give the per-project span; a lone "bis zu 50.000 Euro"
+  // next to them is a special case kept in `raw`. Without bands, the largest maximum counts.
+  if (ranges.length) {
+    out.perProjectMin = Math.min(...ranges.map((r) => r.min!));
+    out.perProjectMax = Math.max(...ranges.map((r) => r.value));
+  } else if (singles.length) out.perProjectMax = Math.max(...singles.map((a) => a.value));
+  if (floors.length && out.perProjectMin === undefined) out.perProjectMin = Math.min(...floors);
   return { ...out, raw: raws.join(' / ') };
 }
+
+/** "ab 50.000 Euro", "from EUR 10,000": a lower bound. */
+const FLOOR = /(?:^|\s)(?:ab|from|mindestens|minimum|at least)\s*(?:eur|€)?\s*$/iu;
+const FLOOR_ANY = /(?:^|\s)(?:ab|from)\s+(?:eur\s*|€\s*)?\d/iu;
 
 const APPLICANT_WORDS: Array<[RegExp, ApplicantType]> = [
   [
@@ -208,7 +223,7 @@ const APPLICANT_WORDS: Array<[RegExp, ApplicantType]> = [
   [/regional (?:public )?authorit|bundesländer|\bregionen\b/iu, 'region'],
   [/öffentlich|public (?:bod|authorit|institution)|national (?:public )?authorit|offentlig/iu, 'public-body'],
   [
-    /verein|verbände|\bngos?\b|non-?profit|gemeinnützig|zivilgesellschaft|civil[- ]society|interessenorganisation|interest (?:group|organisation)|stiftung|foundation|\bgroups and networks/iu,
+    /verein|(?<!kommunal)verbände|\bngos?\b|non-?profit|gemeinnützig|zivilgesellschaft|civil[- ]society|interessenorganisation|interest (?:group|organisation)|stiftung|foundation|\bgroups and networks/iu,
     'ngo',
   ],
   [/\bkmu\b|\bsmes?\b|small and medium/iu, 'sme'],
