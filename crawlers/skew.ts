@@ -82,10 +82,11 @@ export function parseSkewOverview(html: string, ctx: PageContext): { offers: Ske
       const label = OFFER_LABELS.find((l) => l.toLowerCase() === m?.[1]?.trim().toLowerCase());
       if (label && m) offer.fields[label] = m[2]!;
     });
-    // "Mehr Informationen" sits after the list, inside the offer's block.
+    // "Mehr Informationen" follows the list, before the next offer's heading.
     const more = node
-      .parent()
+      .nextUntil('h3, h4')
       .find('a')
+      .addBack('a')
       .filter((_j, a) => /mehr informationen/i.test($(a).text()))
       .first()
       .attr('href');
