@@ -443,6 +443,8 @@ export function parseDeDkPool(html: string, ctx: PageContext): Call {
           .join(' '),
       ),
       keywords: ['Pool für kürzere Projekte', 'PKP'],
+      // The dates live in `deadlines`; leaving them out of the text records a moved date once.
+      extra: { description: text.replace(deadlineText, '').replace(/\n{2,}/g, '\n') },
     },
     ctx,
   );

@@ -193,6 +193,15 @@ function offerId(offer: SkewOffer, skewHost: string): string {
   return slug(abbr ?? offer.title);
 }
 
+/** The page text without the sections whose heading matches `re`. */
+function withoutSection(page: SkewProgrammePage, re: RegExp): string {
+  let text = page.text;
+  for (const [heading, body] of Object.entries(page.sections)) {
+    if (re.test(heading) && body) text = text.replace(body, '');
+  }
+  return text.replace(/\n{2,}/g, '\n').trim();
+}
+
 /** Labelled lines so the date and amount readers see "Antrag: bis …", "Antragshöhe: …". */
 function labelled(fields: Partial<Record<string, string>>): string {
   return Object.entries(fields)
@@ -267,7 +276,10 @@ export function skewOfferToCall(
       ...(round ? { identifier: round } : {}),
       title: page?.title ?? offer.title,
       summary: offer.fields.Beschreibung ?? '',
-      description: [labelled(offer.fields), page?.text].filter(Boolean).join('\n\n'),
+      // The dates live in `deadlines`; leaving the "Fristen" list out of the text records a moved date once.
+      description: [labelled(offer.fields), page && withoutSection(page, /^fristen?$/i)]
+        .filter(Boolean)
+        .join('\n\n'),
       ...(page ? { descriptionHtml: sanitizeHtml(page.html) } : {}),
       url: offer.moreUrl ?? ctx.overviewUrl,
       language: 'de',
