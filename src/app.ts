@@ -9,6 +9,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { authPlugin } from './api/auth.ts';
 import { registerProblemHandlers } from './api/problem.ts';
 import { conceptRoutes } from './api/routes/concept.ts';
 import { healthRoutes } from './api/routes/health.ts';
@@ -67,6 +68,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  await app.register(authPlugin, { ctx });
   await app.register(healthRoutes(ctx));
   await app.register(conceptRoutes(ctx));
 

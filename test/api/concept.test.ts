@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../src/app.ts';
-import { useTestContext } from '../helpers/context.ts';
+import { authHeader, useTestContext } from '../helpers/context.ts';
 
 describe('concept endpoints', () => {
   const makeCtx = useTestContext();
   let app: App;
+  let headers: { authorization: string };
 
   beforeAll(async () => {
     const ctx = makeCtx();
     app = await buildApp(ctx.config, { context: ctx });
+    headers = authHeader(ctx);
   });
   afterAll(async () => app.close());
 
@@ -19,7 +21,7 @@ describe('concept endpoints', () => {
   });
 
   it('GET /api/action-fields lists the 12 fields in order with German names', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/action-fields' });
+    const res = await app.inject({ method: 'GET', headers, url: '/api/action-fields' });
     expect(res.statusCode).toBe(200);
     const items = res.json().items as { key: string; name: string; measureCount: number }[];
     expect(items).toHaveLength(12);
@@ -32,7 +34,7 @@ describe('concept endpoints', () => {
   });
 
   it('GET /api/action-fields/:key includes its measures', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/action-fields/ostseeraum' });
+    const res = await app.inject({ method: 'GET', headers, url: '/api/action-fields/ostseeraum' });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.measures).toHaveLength(5);
@@ -45,7 +47,7 @@ describe('concept endpoints', () => {
   });
 
   it('GET /api/measures/:id returns one measure', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/measures/wirtschaft-4' });
+    const res = await app.inject({ method: 'GET', headers, url: '/api/measures/wirtschaft-4' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id: 'wirtschaft-4', actionFieldName: 'Wirtschaft' });
   });
@@ -56,7 +58,7 @@ describe('concept endpoints', () => {
       ['/api/measures/ostseeraum-99', 'NOT_FOUND'],
       ['/api/nothing-here', 'ROUTE_NOT_FOUND'],
     ] as const) {
-      const res = await app.inject({ method: 'GET', url });
+      const res = await app.inject({ method: 'GET', url, headers });
       expect(res.statusCode).toBe(404);
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.json()).toMatchObject({ status: 404, code, instance: url });

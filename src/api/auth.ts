@@ -1,0 +1,70 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { type TokenPrincipal, verifyToken } from '../auth/tokens.ts';
+import type { AppContext } from '../context.ts';
+import type { TokenRole } from '../domain/enums.ts';
+import { sendProblem } from './problem.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: TokenPrincipal;
+  }
+  interface FastifyContextConfig {
+    /** Minimum role for this route; `/api/*` routes default to `reader`. */
+    role?: TokenRole;
+    /** Accept `?token=` (calendar and feed subscriptions that cannot send headers). */
+    queryToken?: boolean;
+    /** Route under /api that needs no token. */
+    public?: boolean;
+  }
+}
+
+const rank: Record<TokenRole, number> = { reader: 1, admin: 2 };
+
+function presentedToken(req: FastifyRequest, allowQuery: boolean): string | undefined {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  if (allowQuery) {
+    const q = (req.query as Record<string, unknown> | undefined)?.token;
+    if (typeof q === 'string' && q.length > 0) return q;
+  }
+  return undefined;
+}
+
+/**
+ * Bearer-token access for every `/api` route: 401 without a valid token, 403 when the
+ * token's role is below the route's `config.role`. `/health`, `/ready`, docs stay open.
+ */
+export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContext }) => {
+  app.addHook('onRequest', async (req, reply) => {
+    const cfg = req.routeOptions.config;
+    if (!req.url.startsWith('/api/') || cfg.public) return;
+    const token = presentedToken(req, cfg.queryToken === true);
+    if (!token) {
+      reply.header('WWW-Authenticate', 'Bearer realm="foerdermatch"');
+      return sendProblem(
+        reply,
+        'UNAUTHORIZED',
+        'Bitte mit einem API-Token anmelden. / An API token is required.',
+      );
+    }
+    const principal = verifyToken(opts.ctx.dbh.db, token);
+    if (!principal) {
+      reply.header('WWW-Authenticate', 'Bearer realm="foerdermatch", error="invalid_token"');
+      return sendProblem(
+        reply,
+        'UNAUTHORIZED',
+        'Token unbekannt oder widerrufen. / Token unknown or revoked.',
+      );
+    }
+    const needed = cfg.role ?? 'reader';
+    if (rank[principal.role] < rank[needed]) {
+      return sendProblem(
+        reply,
+        'FORBIDDEN',
+        `Diese Aktion erfordert die Rolle "${needed}". / This action requires the role "${needed}".`,
+      );
+    }
+    req.principal = principal;
+  });
+});
