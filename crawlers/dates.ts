@@ -4,6 +4,7 @@
  * we return the UTC instant for an IANA zone. The offset comes from Intl for that very day, so
  * summer and winter time are right without a fixed +01:00.
  */
+import { zonedTimeToUtc } from './text.ts';
 
 export interface ParsedDate {
   /** The instant in UTC, ISO 8601 with Z. */
@@ -100,22 +101,6 @@ export function zoneOffsetMinutes(timeZone: string, utcMs: number): number {
   return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);
 }
 
-/** The UTC instant of a wall-clock time in `timeZone` (e.g. 2025-04-01 23:59 Europe/Copenhagen). */
-export function zonedTimeToUtc(
-  year: number,
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-  timeZone: string,
-): Date {
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  // Two passes settle the offset also on the days the clocks change.
-  let guess = wall - zoneOffsetMinutes(timeZone, wall) * 60_000;
-  guess = wall - zoneOffsetMinutes(timeZone, guess) * 60_000;
-  return new Date(guess);
-}
-
 function validDay(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
   return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
@@ -171,7 +156,7 @@ function toParsed(
   }
   // "CET"/"MEZ" on a summer date means the programme's local time, as programmes use the
   // label loosely all year; the zone's real offset for that day applies.
-  const at = zonedTimeToUtc(y, m, d, hour!, minute, zone).toISOString();
+  const at = zonedTimeToUtc({ year: y, month: m, day: d, hour: hour!, minute }, zone).toISOString();
   return { at, date, hasTime, timeZone: zone, raw: raw.trim(), index };
 }
 

@@ -3,8 +3,9 @@
  * (project start, committee decision). The words just before a date decide.
  */
 import type { Deadline } from '../src/domain/call.ts';
-import { type DateOptions, findDates, type ParsedDate, zonedTimeToUtc } from './dates.ts';
+import { type DateOptions, findDates, type ParsedDate } from './dates.ts';
 import { stageFromLabel } from './facts.ts';
+import { zonedTimeToUtc } from './text.ts';
 
 export type DateKind = 'opening' | 'deadline' | 'other';
 
@@ -109,5 +110,5 @@ export function toOpening(classified: readonly ClassifiedDate[]): string | undef
   if (!first) return undefined;
   if (first.hasTime) return first.at;
   const [y, m, d] = first.date.split('-').map(Number) as [number, number, number];
-  return zonedTimeToUtc(y, m, d, 0, 0, first.timeZone).toISOString();
+  return zonedTimeToUtc({ year: y, month: m, day: d, hour: 0, minute: 0 }, first.timeZone).toISOString();
 }

@@ -2,19 +2,14 @@
  * Facts stated in running text of funding pages (German, Danish, English): amounts in euro,
  * funding rates, deadline stages, notices. Shared by the Interreg and SKEW parsers.
  */
-import { createHash } from 'node:crypto';
 import type { ApplicantType, DeadlineStage } from '../src/domain/enums.ts';
 
-/** Collapses whitespace (also non-breaking spaces) and trims. */
-export function normalizeText(text: string): string {
+/** One line: all whitespace (also line breaks and non-breaking spaces) collapsed, trimmed. */
+export function oneLine(text: string): string {
   return text
     .replace(/[\u00a0\u202f]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /**
@@ -77,7 +72,7 @@ const AMOUNT_RE = new RegExp(
 /** Euro amounts in the text, in order; ranges give `min` and `value` (the upper end). */
 export function findAmounts(text: string): Amount[] {
   const out: Amount[] = [];
-  const t = normalizeText(text);
+  const t = oneLine(text);
   for (const m of t.matchAll(AMOUNT_RE)) {
     const g = m.groups ?? {};
     const raw = m[0];
@@ -108,7 +103,7 @@ const NOT_RATE =
  * that speaks of funding, skipping own shares and flat rates ("mindestens 10 Prozent Eigenanteil").
  */
 export function findFundingRate(text: string): { rate: number; raw: string } | undefined {
-  const sentences = normalizeText(text).split(/(?<=[.;!?])\s+(?=[A-ZÄÖÜ])|\n/u);
+  const sentences = oneLine(text).split(/(?<=[.;!?])\s+(?=[A-ZÄÖÜ])|\n/u);
   let best: { rate: number; raw: string } | undefined;
   for (const s of sentences) {
     if (!RATE_HINT.test(s)) continue;
@@ -153,7 +148,7 @@ export function stageFromLabel(label: string): { stage: DeadlineStage; label: st
 
 /** Whole months from "12 Monate", "24 months", "bis zu 36 Monaten", "39 Monate". */
 export function findDurationMonths(text: string): number[] {
-  return [...normalizeText(text).matchAll(/(\d{1,2})\s*(?:monate|monaten|months|måneder)/giu)].map((m) =>
+  return [...oneLine(text).matchAll(/(\d{1,2})\s*(?:monate|monaten|months|måneder)/giu)].map((m) =>
     Number(m[1]),
   );
 }
@@ -191,8 +186,8 @@ export function findBudget(text: string): BudgetFacts | undefined {
     const per = PER_PROJECT.test(line) || amounts.some((a) => a.min !== undefined) || FLOOR_ANY.test(line);
     const total = !per && TOTAL.test(line);
     if (!per && !total) continue;
-    raws.push(normalizeText(line));
-    const norm = normalizeText(line);
+    raws.push(oneLine(line));
+    const norm = oneLine(line);
     for (const a of amounts) {
       if (total) out.total = Math.max(out.total ?? 0, a.value);
       else if (a.min !== undefined) ranges.push(a);

@@ -7,10 +7,10 @@
 import * as cheerio from 'cheerio';
 import type { Call, Deadline } from '../src/domain/call.ts';
 import type { ApplicantType } from '../src/domain/enums.ts';
-import { AppError } from '../src/errors.ts';
 import { parseDate } from './dates.ts';
 import { classifyDates, toDeadlines, toOpening } from './deadlines.ts';
-import { applicantTypesFromText, findBudget, findFundingRate, normalizeText, sha256 } from './facts.ts';
+import { CrawlError, isCrawlError, toCrawlError } from './errors.ts';
+import { applicantTypesFromText, findBudget, findFundingRate, oneLine } from './facts.ts';
 import {
   countryCode,
   type ProgrammeArea,
@@ -18,15 +18,9 @@ import {
   programmeAreas,
   programmeByName,
 } from './interreg-areas.ts';
-import {
-  blockText,
-  type CallDraft,
-  finishCall,
-  htmlToText,
-  mainContent,
-  sanitizeHtml,
-  slug,
-} from './page.ts';
+import { blockText, type CallDraft, finishCall, htmlToText, mainContent, slug } from './page.ts';
+import { sanitizeHtml, sha256 } from './text.ts';
+import type { CrawlContext, CrawlItem, SourceAdapter } from './types.ts';
 
 export interface PageContext {
   /** The URL the text was fetched from (after the base-URL mapping: for provenance). */
@@ -47,10 +41,8 @@ export interface ParseResult {
 
 const FUNDER = 'European Union (ERDF, Interreg)';
 
-function layoutChanged(url: string, what: string): AppError {
-  return new AppError('CRAWL_FAILED', `layout not recognised on ${url}: ${what}`, {
-    details: [{ path: url, message: 'layout-changed' }],
-  });
+function layoutChanged(url: string, what: string): CrawlError {
+  return new CrawlError('layout', `layout not recognised on ${url}: ${what}`, { url });
 }
 
 /** Builds a call of a programme site from one section of text. */
@@ -206,14 +198,14 @@ function hitDate(
 export function algoliaHitToCall(hit: AlgoliaHit, ctx: PageContext & { siteBase: string }): Call {
   const objectId = str(hit.objectID) || (typeof hit.objectID === 'number' ? String(hit.objectID) : '');
   if (!objectId) throw new Error('hit without objectID');
-  const title = normalizeText(str(hit.title));
+  const title = oneLine(str(hit.title));
   if (!title) throw new Error(`hit ${objectId} has no title`);
   const programmes = strs(hit.associatedProgrammes);
   const area = programmes.map(programmeByName).find(Boolean);
   const timeZone = area?.timeZone ?? 'Europe/Brussels';
   const descriptionHtml = str(hit.description);
   const description = descriptionHtml ? htmlToText(descriptionHtml) : '';
-  const teaser = normalizeText(str(hit.teaser));
+  const teaser = oneLine(str(hit.teaser));
   const text = [teaser, description].filter(Boolean).join('\n');
 
   // The index has one deadline; the description may name the stages ("Project Idea Form by …,
@@ -278,7 +270,10 @@ export function parseAlgoliaHits(
   try {
     json = JSON.parse(body);
   } catch (err) {
-    throw new AppError('CRAWL_FAILED', `Algolia answer is not JSON (${ctx.url})`, { cause: err });
+    throw new CrawlError('parse', `Algolia answer is not JSON: ${(err as Error).message}`, {
+      url: ctx.url,
+      cause: err,
+    });
   }
   const hits = (json as { hits?: unknown }).hits;
   if (!Array.isArray(hits)) throw layoutChanged(ctx.url, 'no hits array in the Algolia answer');
@@ -326,7 +321,7 @@ export function parseDeDkDeadlines(html: string, ctx: PageContext): Call[] {
   if (table.length === 0) throw layoutChanged(ctx.url, 'no deadlines table');
   const headers = table
     .find('thead th, tr:first-child th')
-    .map((_i, th) => normalizeText($(th).text()).toLowerCase())
+    .map((_i, th) => oneLine($(th).text()).toLowerCase())
     .get();
   const col = (re: RegExp) => headers.findIndex((h) => re.test(h));
   const [cRound, cOpen, cDeadline, cBudget] = [
@@ -340,7 +335,7 @@ export function parseDeDkDeadlines(html: string, ctx: PageContext): Call[] {
 
   const intro = main
     .find('p')
-    .map((_i, p) => normalizeText($(p).text()))
+    .map((_i, p) => oneLine($(p).text()))
     .get()
     .join('\n');
   const applicants = main
@@ -350,7 +345,7 @@ export function parseDeDkDeadlines(html: string, ctx: PageContext): Call[] {
     .nextAll('ul')
     .first()
     .find('li')
-    .map((_i, li) => normalizeText($(li).text()))
+    .map((_i, li) => oneLine($(li).text()))
     .get()
     .join('; ');
   const priorities = main
@@ -360,7 +355,7 @@ export function parseDeDkDeadlines(html: string, ctx: PageContext): Call[] {
     .nextAll('ul')
     .first()
     .find('li')
-    .map((_i, li) => normalizeText($(li).text()).replace(/^Priorität \d+:\s*/, ''))
+    .map((_i, li) => oneLine($(li).text()).replace(/^Priorität \d+:\s*/, ''))
     .get();
 
   return table
@@ -369,7 +364,7 @@ export function parseDeDkDeadlines(html: string, ctx: PageContext): Call[] {
     .map((tr) => {
       const cells = $(tr)
         .find('td')
-        .map((_i, td) => normalizeText($(td).text()))
+        .map((_i, td) => oneLine($(td).text()))
         .get();
       const round = cells[cRound] ?? '';
       // Labelled line per cell, so the date parser sees "Öffnung: …" and "Antragsfrist: …".
@@ -422,7 +417,7 @@ function sectionText($: cheerio.CheerioAPI, main: ReturnType<cheerio.CheerioAPI>
 export function parseDeDkPool(html: string, ctx: PageContext): Call {
   const area = programmeAreas['de-dk'];
   const { $, main, text, hash } = mainContent(html, MAIN['de-dk'], ctx.url);
-  const title = normalizeText(main.find('h1').first().text());
+  const title = oneLine(main.find('h1').first().text());
   if (!title) throw layoutChanged(ctx.url, 'no h1');
   const deadlineText = sectionText($, main, /antragsfristen|frister/i);
   if (!deadlineText) throw layoutChanged(ctx.url, 'no "Antragsfristen" section');
@@ -436,7 +431,7 @@ export function parseDeDkPool(html: string, ctx: PageContext): Call {
       html: main.html() ?? undefined,
       url: ctx.url,
       hash,
-      applicants: normalizeText(
+      applicants: oneLine(
         text
           .split('\n')
           .filter((l) => /partner/i.test(l))
@@ -458,7 +453,7 @@ export function parseDeDkPool(html: string, ctx: PageContext): Call {
 export function parseDeDkCitizensFund(html: string, ctx: PageContext): Call {
   const area = programmeAreas['de-dk'];
   const { main, text, hash } = mainContent(html, MAIN['de-dk'], ctx.url);
-  const title = normalizeText(main.find('h1').first().text());
+  const title = oneLine(main.find('h1').first().text());
   if (!title) throw layoutChanged(ctx.url, 'no h1');
   return programmeCall(
     area,
@@ -492,10 +487,10 @@ export function parseNewsList(html: string, programme: ProgrammeKey, ctx: PageCo
   items.each((_i, el) => {
     const item = $(el);
     const link = item.find('h2 a, h3 a, a').first();
-    const title = normalizeText(link.text());
+    const title = oneLine(link.text());
     const href = link.attr('href');
     if (!title || !href) return;
-    const teaser = normalizeText(item.find('.teaser, p').first().text());
+    const teaser = oneLine(item.find('.teaser, p').first().text());
     const classified = classifyDates(teaser, { timeZone: area.timeZone });
     const dated = classified.some((c) => c.kind !== 'other');
     if (!CALL_TITLE.test(title) && !dated) return;
@@ -529,15 +524,15 @@ function parseCallSections(html: string, programme: ProgrammeKey, ctx: PageConte
   if (sections.length === 0) throw layoutChanged(ctx.url, 'no call sections');
   const areaText = main
     .children('p')
-    .map((_i, p) => normalizeText($(p).text()))
+    .map((_i, p) => oneLine($(p).text()))
     .get()
     .join(' ');
   return sections.toArray().map((el) => {
     const section = $(el);
-    const title = normalizeText(section.find('h2, h3').first().text());
+    const title = oneLine(section.find('h2, h3').first().text());
     if (!title) throw layoutChanged(ctx.url, 'call section without a heading');
     const text = blockText($, section);
-    const status = normalizeText(section.find('dt:contains("Status") + dd').text());
+    const status = oneLine(section.find('dt:contains("Status") + dd').text());
     return programmeCall(
       area,
       {
@@ -583,7 +578,10 @@ export function parseWpPosts(body: string, ctx: PageContext): WpPost[] {
   try {
     json = JSON.parse(body);
   } catch (err) {
-    throw new AppError('CRAWL_FAILED', `WordPress API answer is not JSON (${ctx.url})`, { cause: err });
+    throw new CrawlError('parse', `WordPress API answer is not JSON: ${(err as Error).message}`, {
+      url: ctx.url,
+      cause: err,
+    });
   }
   if (!Array.isArray(json)) throw layoutChanged(ctx.url, 'WordPress API answer is not a list of posts');
   return json.map((p: Record<string, unknown>) => {
@@ -620,12 +618,12 @@ export function parseRssFeed(xml: string, ctx: PageContext): WpPost[] {
       const pubDate = item.find('pubDate').text();
       return {
         id: /[?&]p=(\d+)/.exec(guid)?.[1] ?? slug(link),
-        title: normalizeText(item.find('title').text()),
+        title: oneLine(item.find('title').text()),
         link,
         published: pubDate ? new Date(pubDate).toISOString() : '',
         categories: item
           .find('category')
-          .map((_i, c) => normalizeText($(c).text()))
+          .map((_i, c) => oneLine($(c).text()))
           .get(),
         html: item.find('content\\:encoded').text() || item.find('description').text(),
       };
@@ -666,3 +664,219 @@ export function bsrPostsToCalls(posts: readonly WpPost[], ctx: PageContext): Par
   }
   return { calls, errors };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The adapter
+
+/** Paths of the pages watched, under each programme's base URL. */
+export const INTERREG_PATHS = {
+  callsPage: '/calls-for-projects/',
+  algoliaQuery: (index: string) => `/1/indexes/${encodeURIComponent(index)}/query`,
+  deDkDeadlines: '/ueber-uns/unsere-antragsfristen/',
+  deDkPool: '/wir-foerdern/pool-fuer-kuerzere-projekte/',
+  deDkCitizensFund: '/wir-foerdern/buergerprojektefonds/',
+  deDkNews: '/news-events/news/',
+  bsrPosts: '/wp-json/wp/v2/posts',
+  bsrFeed: '/feed/',
+  northSeaCalls: '/calls',
+  northSeaNews: '/our-news',
+  southBalticCalls: '/calls-for-proposals',
+  southBalticNews: '/news',
+} as const;
+
+/**
+ * Stand-in base for the Algolia role: the real host is `<app id>-dsn.algolia.net`, known only
+ * once the app id has been read from the page.
+ */
+export const ALGOLIA_FROM_APP_ID = 'https://algolia.net';
+
+/** Algolia's host for an application id, checked so a page cannot send us anywhere else. */
+export function algoliaBase(configured: string, appId: string): string {
+  if (new URL(configured).host !== new URL(ALGOLIA_FROM_APP_ID).host) return configured;
+  if (!/^[A-Za-z0-9]{6,20}$/.test(appId))
+    throw new CrawlError('layout', `implausible Algolia app id "${appId}"`);
+  return `https://${appId.toLowerCase()}-dsn.algolia.net`;
+}
+
+async function fetchAlgoliaConfig(
+  ctx: CrawlContext,
+  override: Partial<AlgoliaConfig>,
+): Promise<AlgoliaConfig> {
+  const url = `${ctx.baseUrls.site}${INTERREG_PATHS.callsPage}`;
+  const page = await ctx.http.request(url);
+  const read = readAlgoliaConfig(page.body);
+  if (!read) throw new CrawlError('layout', 'no Algolia app id and search key on the calls page', { url });
+  return { ...read, ...(override.indexName ? { indexName: override.indexName } : {}) };
+}
+
+async function queryAlgolia(ctx: CrawlContext, cfg: AlgoliaConfig) {
+  const base = algoliaBase(ctx.baseUrls.algolia!, cfg.appId);
+  ctx.http.allowHost(new URL(base).host);
+  const url = `${base}${INTERREG_PATHS.algoliaQuery(cfg.indexName)}`;
+  const res = await ctx.http.request(url, {
+    method: 'POST',
+    body: algoliaQueryBody(),
+    headers: {
+      'content-type': 'application/json',
+      'x-algolia-application-id': cfg.appId,
+      'x-algolia-api-key': cfg.apiKey,
+    },
+  });
+  return parseAlgoliaHits(res.body, { url, fetchedAt: ctx.now, siteBase: ctx.baseUrls.site! });
+}
+
+const isForbidden = (err: unknown) => isCrawlError(err) && (err.status === 403 || err.status === 401);
+
+/**
+ * All open and forthcoming calls from the index. The search key rotates: with a configured
+ * override we try that first; a 403 makes us re-read the key from the page once.
+ */
+export async function crawlAlgolia(ctx: CrawlContext, override: Partial<AlgoliaConfig>) {
+  const configured =
+    override.appId && override.apiKey
+      ? {
+          appId: override.appId,
+          apiKey: override.apiKey,
+          indexName: override.indexName ?? ALGOLIA_DEFAULT_INDEX,
+        }
+      : undefined;
+  const first = configured ?? (await fetchAlgoliaConfig(ctx, override));
+  try {
+    return await queryAlgolia(ctx, first);
+  } catch (err) {
+    if (!isForbidden(err)) throw err;
+    ctx.logger.info('Algolia refused the search key (403); reading the key from the page again');
+    const fresh = await fetchAlgoliaConfig(ctx, override);
+    return await queryAlgolia(ctx, fresh);
+  }
+}
+
+/** BSR posts from the WordPress REST API, or from the RSS feed when the site does not answer it. */
+async function bsrPosts(ctx: CrawlContext): Promise<WpPost[]> {
+  const api = `${ctx.baseUrls.bsr}${INTERREG_PATHS.bsrPosts}?per_page=50&_embed=wp:term`;
+  try {
+    const res = await ctx.http.request(api, { headers: { accept: 'application/json' } });
+    return parseWpPosts(res.body, { url: api, fetchedAt: ctx.now });
+  } catch (err) {
+    // robots.txt or a block stays fatal; anything else (404, no JSON, a 5xx) means: use the feed.
+    if (isCrawlError(err) && (err.kind === 'robots' || err.kind === 'blocked')) throw err;
+    ctx.logger.info({ err: String(err) }, 'BSR WordPress API unavailable; reading the RSS feed');
+    const feed = `${ctx.baseUrls.bsr}${INTERREG_PATHS.bsrFeed}`;
+    const res = await ctx.http.request(feed);
+    return parseRssFeed(res.body, { url: feed, fetchedAt: ctx.now });
+  }
+}
+
+interface SitePage {
+  label: string;
+  read(ctx: CrawlContext): Promise<ParseResult>;
+}
+
+const page =
+  (role: string, path: string, parse: (body: string, pctx: PageContext) => Call | Call[]) =>
+  async (ctx: CrawlContext): Promise<ParseResult> => {
+    const url = `${ctx.baseUrls[role]}${path}`;
+    const res = await ctx.http.request(url);
+    const out = parse(res.body, { url, fetchedAt: ctx.now });
+    return { calls: Array.isArray(out) ? out : [out], errors: [] };
+  };
+
+/** The programme sites watched directly, also when the index is down. */
+export const programmePages: readonly SitePage[] = [
+  { label: 'DE-DK deadlines', read: page('deDk', INTERREG_PATHS.deDkDeadlines, parseDeDkDeadlines) },
+  { label: 'DE-DK pool', read: page('deDk', INTERREG_PATHS.deDkPool, parseDeDkPool) },
+  {
+    label: 'DE-DK Bürgerprojektefonds',
+    read: page('deDk', INTERREG_PATHS.deDkCitizensFund, parseDeDkCitizensFund),
+  },
+  {
+    label: 'DE-DK news',
+    read: page('deDk', INTERREG_PATHS.deDkNews, (b, c) => parseNewsList(b, 'de-dk', c)),
+  },
+  {
+    label: 'BSR posts',
+    read: async (ctx) =>
+      bsrPostsToCalls(await bsrPosts(ctx), { url: `${ctx.baseUrls.bsr}/`, fetchedAt: ctx.now }),
+  },
+  { label: 'North Sea calls', read: page('northSea', INTERREG_PATHS.northSeaCalls, parseNorthSeaCalls) },
+  {
+    label: 'North Sea news',
+    read: page('northSea', INTERREG_PATHS.northSeaNews, (b, c) => parseNewsList(b, 'north-sea', c)),
+  },
+  {
+    label: 'South Baltic calls',
+    read: page('southBaltic', INTERREG_PATHS.southBalticCalls, parseSouthBalticCalls),
+  },
+  {
+    label: 'South Baltic news',
+    read: page('southBaltic', INTERREG_PATHS.southBalticNews, (b, c) => parseNewsList(b, 'south-baltic', c)),
+  },
+];
+
+/** A record-level problem as the framework's error item. */
+const recordError = (e: RecordError, url?: string): CrawlItem => ({
+  type: 'error',
+  error: new CrawlError('parse', `${e.id}: ${e.message}`, url ? { url } : {}),
+});
+
+export const interreg: SourceAdapter = {
+  id: 'interreg',
+  name: 'Interreg (interreg.eu index; Deutschland-Danmark, Baltic Sea Region, North Sea, South Baltic)',
+  defaultBaseUrls: {
+    site: 'https://interreg.eu',
+    algolia: ALGOLIA_FROM_APP_ID,
+    deDk: 'https://www.interreg-de-dk.eu',
+    bsr: 'https://interreg-baltic.eu',
+    northSea: 'https://www.interregnorthsea.eu',
+    southBaltic: 'https://southbaltic.eu',
+  },
+  async *crawl(ctx) {
+    const ids: string[] = [];
+    let complete = true;
+    const steps = 1 + programmePages.length;
+    ctx.progress('interreg.eu index', 0, steps);
+    try {
+      const index = await crawlAlgolia(ctx, ctx.config.crawl.interreg.algolia);
+      for (const call of index.calls) {
+        ids.push(call.id);
+        yield { type: 'call', call };
+      }
+      for (const e of index.errors) yield recordError(e);
+    } catch (err) {
+      // The index is down or refuses us even with a fresh key: the programme sites still count,
+      // but the listing is incomplete, so nothing from the index is marked "no longer listed".
+      const e = toCrawlError(err);
+      complete = false;
+      yield {
+        type: 'error',
+        error: new CrawlError(e.kind, `interreg.eu index unavailable, programme sites only: ${e.message}`, {
+          ...(e.url ? { url: e.url } : {}),
+          ...(e.status ? { status: e.status } : {}),
+          errorClass: 'non-retryable',
+        }),
+      };
+    }
+    let done = 1;
+    for (const site of programmePages) {
+      ctx.progress(site.label, done++, steps);
+      let result: ParseResult;
+      try {
+        result = await site.read(ctx);
+      } catch (err) {
+        const e = toCrawlError(err);
+        // A changed layout, robots.txt or a block page stops the run; one unreachable page does not.
+        if (e.critical) throw e;
+        complete = false;
+        yield { type: 'error', error: e };
+        continue;
+      }
+      for (const call of result.calls) {
+        ids.push(call.id);
+        yield { type: 'call', call };
+      }
+      for (const e of result.errors) yield recordError(e);
+    }
+    ctx.progress('done', steps, steps);
+    yield { type: 'listing', ids, complete };
+  },
+};

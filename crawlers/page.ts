@@ -6,8 +6,9 @@
 import * as cheerio from 'cheerio';
 
 import { type Call, type CallInput, callSchema, computeStatus } from '../src/domain/call.ts';
-import { AppError } from '../src/errors.ts';
-import { normalizeText, sha256 } from './facts.ts';
+import { CrawlError } from './errors.ts';
+import { oneLine } from './facts.ts';
+import { sha256 } from './text.ts';
 
 export type Cheerio = cheerio.CheerioAPI;
 /** A selection of elements, as `$(selector)` returns it. */
@@ -37,9 +38,7 @@ export function mainContent(html: string, selectors: readonly string[], url: str
     const text = blockText($, main);
     return { $, main, text, hash: sha256(text) };
   }
-  throw new AppError('CRAWL_FAILED', `layout not recognised: none of ${selectors.join(', ')} on ${url}`, {
-    details: [{ path: url, message: 'layout-changed' }],
-  });
+  throw new CrawlError('layout', `layout not recognised: none of ${selectors.join(', ')} on ${url}`, { url });
 }
 
 const BLOCKS = new Set(['p', 'li', 'tr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'div', 'table', 'br']);
@@ -71,25 +70,9 @@ export function blockText($: Cheerio, el: Selection): string {
   return parts
     .join('')
     .split('\n')
-    .map((l) => normalizeText(l).replace(/^\|\s*/, ''))
+    .map((l) => oneLine(l).replace(/^\|\s*/, ''))
     .filter(Boolean)
     .join('\n');
-}
-
-/** HTML fit for display: no scripts, styles, event handlers or javascript: links. */
-export function sanitizeHtml(html: string): string {
-  const $ = cheerio.load(html, null, false);
-  $('script, style, iframe, object, embed, form').remove();
-  $('*').each((_i, el) => {
-    if (el.type !== 'tag') return;
-    for (const name of Object.keys(el.attribs)) {
-      const value = el.attribs[name] ?? '';
-      if (name.startsWith('on') || (/^(href|src)$/.test(name) && /^\s*javascript:/i.test(value))) {
-        $(el).removeAttr(name);
-      }
-    }
-  });
-  return $.html().trim();
 }
 
 /** Plain text of an HTML fragment (entities decoded, whitespace normalized). */

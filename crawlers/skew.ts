@@ -5,17 +5,12 @@
  */
 import type { Call } from '../src/domain/call.ts';
 import type { ApplicantType } from '../src/domain/enums.ts';
-import { AppError } from '../src/errors.ts';
 import { classifyDates, toDeadlines, toOpening } from './deadlines.ts';
-import {
-  applicantTypesFromText,
-  findBudget,
-  findDurationMonths,
-  findFundingRate,
-  normalizeText,
-  sha256,
-} from './facts.ts';
-import { blockText, finishCall, mainContent, sanitizeHtml, slug } from './page.ts';
+import { CrawlError, toCrawlError } from './errors.ts';
+import { applicantTypesFromText, findBudget, findDurationMonths, findFundingRate, oneLine } from './facts.ts';
+import { blockText, finishCall, mainContent, slug } from './page.ts';
+import { sanitizeHtml, sha256 } from './text.ts';
+import type { SourceAdapter } from './types.ts';
 
 export interface PageContext {
   url: string;
@@ -46,10 +41,8 @@ export interface SkewOffer {
   moreUrl?: string;
 }
 
-function layoutChanged(url: string, what: string): AppError {
-  return new AppError('CRAWL_FAILED', `layout not recognised on ${url}: ${what}`, {
-    details: [{ path: url, message: 'layout-changed' }],
-  });
+function layoutChanged(url: string, what: string): CrawlError {
+  return new CrawlError('layout', `layout not recognised on ${url}: ${what}`, { url });
 }
 
 /**
@@ -67,17 +60,17 @@ export function parseSkewOverview(html: string, ctx: PageContext): { offers: Ske
     const node = $(el);
     const tag = el.tagName.toLowerCase();
     if (tag === 'h3') {
-      group = normalizeText(node.text());
+      group = oneLine(node.text());
       return;
     }
     if (tag === 'h4') {
-      offers.push({ title: normalizeText(node.text()), group, fields: {} });
+      offers.push({ title: oneLine(node.text()), group, fields: {} });
       return;
     }
     const offer = offers.at(-1);
     if (!offer) return;
     node.children('li').each((_j, li) => {
-      const text = normalizeText($(li).text());
+      const text = oneLine($(li).text());
       const m = /^([^:]{3,40}):\s*(.*)$/.exec(text);
       const label = OFFER_LABELS.find((l) => l.toLowerCase() === m?.[1]?.trim().toLowerCase());
       if (label && m) offer.fields[label] = m[2]!;
@@ -112,7 +105,7 @@ export interface SkewProgrammePage {
 /** A programme page: title, "Bekanntmachung" heading and the text under each sub-heading. */
 export function parseSkewProgramme(html: string, ctx: PageContext): SkewProgrammePage {
   const { $, main, text, hash } = mainContent(html, MAIN, ctx.url);
-  const title = normalizeText(main.find('h1').first().text());
+  const title = oneLine(main.find('h1').first().text());
   if (!title) throw layoutChanged(ctx.url, 'no h1');
   const announcement = main
     .find('h2')
@@ -120,7 +113,7 @@ export function parseSkewProgramme(html: string, ctx: PageContext): SkewProgramm
     .first();
   const sections: Record<string, string> = {};
   main.find('h2, h3').each((_i, h) => {
-    const heading = normalizeText($(h).text());
+    const heading = oneLine($(h).text());
     const lines: string[] = [];
     let next = $(h).next();
     while (next.length && !/^h[1-3]$/i.test(next.prop('tagName') ?? '')) {
@@ -131,7 +124,7 @@ export function parseSkewProgramme(html: string, ctx: PageContext): SkewProgramm
   });
   return {
     title,
-    ...(announcement.length ? { announcement: normalizeText(announcement.text()) } : {}),
+    ...(announcement.length ? { announcement: oneLine(announcement.text()) } : {}),
     sections,
     text,
     html: main.html() ?? '',
@@ -155,8 +148,7 @@ export function findNotices(text: string): string[] {
   const out: string[] = [];
   for (const sentence of text.split(/\n|(?<=\p{Ll}{3}[.!?])\s+/u)) {
     for (const [re, code] of NOTICES) {
-      if (re.test(sentence))
-        out.push(`${code}: ${normalizeText(sentence).replace(/^[\p{L} ]{3,20}:\s*/u, '')}`);
+      if (re.test(sentence)) out.push(`${code}: ${oneLine(sentence).replace(/^[\p{L} ]{3,20}:\s*/u, '')}`);
     }
   }
   return [...new Set(out)];
@@ -310,3 +302,54 @@ export function skewOfferToCall(
   );
   return status ? { ...call, status } : call;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The adapter
+
+export const SKEW_OVERVIEW_PATH = '/kommunale-foerderung.html';
+
+export const skew: SourceAdapter = {
+  id: 'skew',
+  name: 'SKEW – Servicestelle Kommunen in der Einen Welt (Engagement Global)',
+  defaultBaseUrls: { site: 'https://skew.engagement-global.de' },
+  async *crawl(ctx) {
+    const overviewUrl = `${ctx.baseUrls.site}${SKEW_OVERVIEW_PATH}`;
+    const res = await ctx.http.request(overviewUrl);
+    const { offers, hash } = parseSkewOverview(res.body, { url: overviewUrl, fetchedAt: ctx.now });
+    const skewHost = new URL(overviewUrl).host;
+    const ids: string[] = [];
+    let complete = true;
+    let done = 0;
+    for (const offer of offers) {
+      ctx.progress(offer.title, done++, offers.length);
+      // Programme pages on the SKEW site are read; links to other Engagement Global sites are not followed.
+      const local = offer.moreUrl && new URL(offer.moreUrl).host === skewHost ? offer.moreUrl : undefined;
+      let page: SkewProgrammePage | undefined;
+      if (local) {
+        try {
+          const p = await ctx.http.request(local);
+          page = parseSkewProgramme(p.body, { url: local, fetchedAt: ctx.now });
+        } catch (err) {
+          const e = toCrawlError(err, local);
+          if (e.critical) throw e;
+          // Without its page the call would lose its deadlines: keep the stored one, say so.
+          complete = false;
+          ids.push(`skew:${offerId(offer, skewHost)}`);
+          yield { type: 'error', error: e };
+          continue;
+        }
+      }
+      const call = skewOfferToCall(offer, page, {
+        url: local ?? overviewUrl,
+        fetchedAt: ctx.now,
+        overviewUrl,
+        overviewHash: hash,
+        skewHost,
+      });
+      ids.push(call.id);
+      yield { type: 'call', call };
+    }
+    ctx.progress('done', offers.length, offers.length);
+    yield { type: 'listing', ids, complete };
+  },
+};

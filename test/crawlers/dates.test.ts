@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findDates, formatInZone, parseDate, zonedTimeToUtc } from '../../crawlers/dates.ts';
+import { findDates, formatInZone, parseDate } from '../../crawlers/dates.ts';
+import { zonedTimeToUtc } from '../../crawlers/text.ts';
 
 const BERLIN = { timeZone: 'Europe/Berlin' };
 const CPH = { timeZone: 'Europe/Copenhagen' };
@@ -66,12 +67,12 @@ describe('parseDate', () => {
     expect(parseDate('31.03.2025 12:00', BERLIN)?.at).toBe('2025-03-31T10:00:00.000Z');
     expect(parseDate('25. oktober 2025 kl. 12.00', CPH)?.at).toBe('2025-10-25T10:00:00.000Z');
     expect(parseDate('27. oktober 2025 kl. 12.00', CPH)?.at).toBe('2025-10-27T11:00:00.000Z');
-    expect(zonedTimeToUtc(2025, 3, 30, 12, 0, 'Europe/Berlin').toISOString()).toBe(
-      '2025-03-30T10:00:00.000Z',
-    );
-    expect(zonedTimeToUtc(2025, 7, 1, 12, 0, 'Europe/Brussels').toISOString()).toBe(
-      '2025-07-01T10:00:00.000Z',
-    );
+    expect(
+      zonedTimeToUtc({ year: 2025, month: 3, day: 30, hour: 12, minute: 0 }, 'Europe/Berlin').toISOString(),
+    ).toBe('2025-03-30T10:00:00.000Z');
+    expect(
+      zonedTimeToUtc({ year: 2025, month: 7, day: 1, hour: 12, minute: 0 }, 'Europe/Brussels').toISOString(),
+    ).toBe('2025-07-01T10:00:00.000Z');
   });
 
   it('keeps the raw text and the calendar day', () => {

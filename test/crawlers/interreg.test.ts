@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ALGOLIA_FROM_APP_ID,
+  algoliaBase,
   algoliaQueryBody,
   bsrPostsToCalls,
   mainContentHash,
@@ -16,7 +18,6 @@ import {
 } from '../../crawlers/interreg.ts';
 import { coversNuts } from '../../crawlers/interreg-areas.ts';
 import type { Call } from '../../src/domain/call.ts';
-import { isAppError } from '../../src/errors.ts';
 import { factSheet, fixtureText, sheetInstant } from '../helpers/fixtures.ts';
 
 type FactCall = Record<string, unknown> & { id: string };
@@ -34,6 +35,14 @@ describe('interreg.eu Algolia index', () => {
       indexName: 'prod_en-us_content',
     });
     expect(readAlgoliaConfig('<html><body>no search here</body></html>')).toBeUndefined();
+  });
+
+  it('derives the Algolia host from the app id unless a base URL is configured', () => {
+    expect(algoliaBase(ALGOLIA_FROM_APP_ID, 'KX7R2Q9L4M')).toBe('https://kx7r2q9l4m-dsn.algolia.net');
+    expect(algoliaBase('http://127.0.0.1:8080', 'KX7R2Q9L4M')).toBe('http://127.0.0.1:8080');
+    expect(() => algoliaBase(ALGOLIA_FROM_APP_ID, 'evil.example/x')).toThrowError(
+      expect.objectContaining({ kind: 'layout' }),
+    );
   });
 
   it('asks for open and forthcoming call pages, 500 per page', () => {
@@ -229,14 +238,8 @@ describe('Interreg Deutschland-Danmark', () => {
       /<table[\s\S]*<\/table>/,
       '<p>Die Fristen finden Sie bald hier.</p>',
     );
-    let error: unknown;
-    try {
-      parseDeDkDeadlines(html, ctx(`${base}/ueber-uns/unsere-antragsfristen/`));
-    } catch (err) {
-      error = err;
-    }
-    expect(isAppError(error) && error.code === 'CRAWL_FAILED' && error.details[0]?.message).toBe(
-      'layout-changed',
+    expect(() => parseDeDkDeadlines(html, ctx(`${base}/ueber-uns/unsere-antragsfristen/`))).toThrowError(
+      expect.objectContaining({ kind: 'layout' }),
     );
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { zonedTimeToUtc } from '../../crawlers/dates.ts';
+import { zonedTimeToUtc } from '../../crawlers/text.ts';
 
 const root = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
@@ -20,5 +20,5 @@ export function sheetInstant(local: string, timeZone = 'Europe/Berlin'): string 
   const [date, time = '23:59'] = local.split('T') as [string, string | undefined];
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const [hh, mi] = time.split(':').map(Number) as [number, number];
-  return zonedTimeToUtc(y, m, d, hh, mi, timeZone).toISOString();
+  return zonedTimeToUtc({ year: y, month: m, day: d, hour: hh, minute: mi }, timeZone).toISOString();
 }
