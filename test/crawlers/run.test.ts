@@ -103,7 +103,7 @@ describe('crawl runs', () => {
     });
   });
 
-  it('registers one scheduled crawl per source with its cron', async () => {
+  it('registers one scheduled crawl per source with its cron, and the daily re-match', async () => {
     const ctx = makeCtx();
     const scheduler = new Scheduler(pino({ level: 'silent' }));
     registerJobs(ctx, scheduler);
@@ -112,6 +112,7 @@ describe('crawl runs', () => {
       'crawl:foerderdatenbank',
       'crawl:interreg',
       'crawl:skew',
+      'match:daily',
     ]);
     // EU daily at 05:00 Europe/Berlin.
     const next = scheduler.nextRun('crawl:eu-ft')!;
