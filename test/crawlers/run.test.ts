@@ -113,6 +113,7 @@ describe('crawl runs', () => {
       'crawl:interreg',
       'crawl:skew',
       'match:daily',
+      'digest',
     ]);
     // EU daily at 05:00 Europe/Berlin.
     const next = scheduler.nextRun('crawl:eu-ft')!;
