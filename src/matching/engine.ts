@@ -118,6 +118,10 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
   const wild = new WildIndex();
   const resolve = (name: string) => cityFact(city, name);
   const rules: CompiledRule[] = [];
+  // Rules with the same conditions (one per effect or target group) share one evaluation per call.
+  const distinct = new Map<string, number>();
+  const condOf: number[] = [];
+  const conds: CompiledCondition[] = [];
   ruleSet.rules.forEach((rule, i) => {
     if (!rule.enabled) return;
     const ids = Array.isArray(rule.target) ? rule.target : [rule.target];
@@ -125,12 +129,15 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
       ? targets.map((t) => t.index)
       : ids.map((id) => targetIndex.get(id)!.index);
     const c = rule.conditions as Condition;
-    rules.push({
-      rule,
-      index: rules.length,
-      targets: [...new Set(idx)],
-      cond: compileCondition(c, `rules.${i}.conditions`, wild, resolve),
-    });
+    const key = JSON.stringify(c);
+    let ci = distinct.get(key);
+    if (ci === undefined) {
+      ci = conds.length;
+      distinct.set(key, ci);
+      conds.push(compileCondition(c, `rules.${i}.conditions`, wild, resolve));
+    }
+    condOf.push(ci);
+    rules.push({ rule, index: rules.length, targets: [...new Set(idx)], cond: conds[ci]! });
   });
   if (wild.size > 5000) throw new AppError('RULES_INVALID', 'too many wildcard terms (at most 5000)');
 
@@ -156,7 +163,7 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
   const fieldOf = targets.map((t) => targetIndex.get(t.fieldKey)!.index);
   const scoring = ruleSet.scoring;
   const n = targets.length;
-  const termCache = new WeakMap<CallFacts, { term: string; weight: number }[][]>();
+  const termCache = new WeakMap<CallFacts, Map<string, number>[]>();
 
   const bm25All = (f: CallFacts): Float64Array => {
     const sums = new Float64Array(n);
@@ -178,12 +185,14 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     rules,
     city,
     score(f) {
+      const held = new Uint8Array(conds.length);
+      for (let ci = 0; ci < conds.length; ci++) held[ci] = conds[ci]!.test(f) ? 1 : 0;
       const fired = new Uint8Array(rules.length);
       const firedList: number[] = [];
-      for (const r of rules) {
-        if (r.cond.test(f)) {
-          fired[r.index] = 1;
-          firedList.push(r.index);
+      for (let ri = 0; ri < rules.length; ri++) {
+        if (held[condOf[ri]!]) {
+          fired[ri] = 1;
+          firedList.push(ri);
         }
       }
       const sums = bm25All(f);
@@ -213,18 +222,21 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     textTerms(f, target, limit = 5) {
       let all = termCache.get(f);
       if (!all) {
-        all = targets.map(() => [] as { term: string; weight: number }[]);
-        for (const stem of f.docs.text.positions.keys()) {
+        all = targets.map(() => new Map<string, number>());
+        const doc = f.docs.text;
+        for (const [stem, pos] of doc.positions) {
           if (stopwords.has(stem)) continue;
+          // Shown as the call's own word (first occurrence), not the stem.
+          const word = doc.tokens[pos[0]!] ?? stem;
           for (const table of [fieldTable, measureTable]) {
             const hits = table.get(stem);
-            if (hits)
-              for (const [t, w] of hits) all[t]!.push({ term: stem, weight: Math.round(w * 100) / 100 });
+            if (hits) for (const [t, w] of hits) all[t]!.set(word, Math.max(all[t]!.get(word) ?? 0, w));
           }
         }
         termCache.set(f, all);
       }
       return [...all[target]!]
+        .map(([term, weight]) => ({ term, weight: Math.round(weight * 100) / 100 }))
         .sort((a, b) => b.weight - a.weight || a.term.localeCompare(b.term))
         .slice(0, limit);
     },

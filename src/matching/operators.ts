@@ -80,7 +80,7 @@ export class WildIndex {
         if (phrases) for (const id of phrases) hits[id] = 0;
       }
       if (this.byWild.size > 0) {
-        for (const token of doc.tokens) {
+        for (const token of doc.distinct) {
           for (const w of this.matchesOf(token)) {
             const ids = this.byWild.get(w);
             if (ids) for (const id of ids) hits[id] = 1;

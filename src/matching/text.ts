@@ -51,6 +51,8 @@ export interface TextDoc {
   tokens: readonly string[];
   /** stem → token positions (ascending). Both the German and English stem of a token are keys. */
   positions: ReadonlyMap<string, readonly number[]>;
+  /** Distinct tokens (wildcards are checked once per distinct word). */
+  distinct: readonly string[];
   /** Per-rule-set memo of term results (owned by the term index that wrote it). */
   memo?: { owner: object; hits: Int8Array; wild?: Map<number, number[]> };
 }
@@ -65,12 +67,12 @@ export function analyze(text: string): TextDoc {
       else positions.set(s, [i]);
     }
   }
-  return { tokens, positions };
+  return { tokens, positions, distinct: [...new Set(tokens)] };
 }
 
 const stopList = `
 aber alle allen aller alles als also am an auch auf aus bei beim bis da damit dass dem den der des die dies diese diesem diesen dieser dieses durch ein eine einem einen einer eines es fur gegen hat haben hier ihr ihre im in ist jede jedem jeden jeder kann konnen mit nach nicht noch nur ob oder ohne sich sie sind so sowie uber um und uns unter vom von vor war werden wie wird wir zu zum zur zwischen
-a about above after all also an and any are as at be been being both but by can could do does each for from had has have how if in into is it its may more most must no not of on or other our out over per should so some such than that the their them then there these they this those through to under up upon was we were what when where which while who will with within would you your
+a about above after all also among an and any are as at be been being between both but by can could do does each for from had has have how if in into is it its may more most must no not of on or other our out over per should so some such than that the their them then there these they this those through to under up upon was we were what when where which while who will with within would you your
 `;
 /** Function words in both languages; kept out of BM25 profiles and queries. */
 export const stopwords: ReadonlySet<string> = new Set(stopList.split(/\s+/).filter(Boolean));
