@@ -49,6 +49,8 @@ export interface Engine {
   score(f: CallFacts): CallScores;
   /** The stems of the call that carry most of the text relevance for one target. */
   textTerms(f: CallFacts, target: number, limit?: number): { term: string; weight: number }[];
+  /** The rules whose effect applies to each target (by target index). */
+  rulesFor: CompiledRule[][];
   bm25(f: CallFacts, target: number): number;
 }
 
@@ -158,8 +160,22 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     index: t.index,
     stems: profileStems(profileText(concept, ruleSet, city, t)),
   }));
-  const fieldTable = bm25Table(profiles.filter((p) => targets[p.index]!.kind === 'action-field'));
-  const measureTable = bm25Table(profiles.filter((p) => targets[p.index]!.kind === 'measure'));
+  // Fields and measures are indexed separately (their own IDF), then merged: target indices are disjoint.
+  const table = new Map<string, { t: Int32Array; w: Float64Array }>();
+  const merged = new Map<string, [number, number][]>();
+  for (const part of [
+    bm25Table(profiles.filter((p) => targets[p.index]!.kind === 'action-field')),
+    bm25Table(profiles.filter((p) => targets[p.index]!.kind === 'measure')),
+  ]) {
+    for (const [stem, hits] of part) merged.set(stem, [...(merged.get(stem) ?? []), ...hits]);
+  }
+  for (const [stem, hits] of merged) {
+    table.set(stem, {
+      t: Int32Array.from(hits.map((h) => h[0])),
+      w: Float64Array.from(hits.map((h) => h[1])),
+    });
+  }
+  const rulesFor = targets.map((t) => rules.filter((r) => r.targets.includes(t.index)));
   const fieldOf = targets.map((t) => targetIndex.get(t.fieldKey)!.index);
   const scoring = ruleSet.scoring;
   const n = targets.length;
@@ -169,10 +185,10 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     const sums = new Float64Array(n);
     for (const stem of f.docs.text.positions.keys()) {
       if (stopwords.has(stem)) continue;
-      const a = fieldTable.get(stem);
-      if (a) for (const [t, w] of a) sums[t]! += w;
-      const b = measureTable.get(stem);
-      if (b) for (const [t, w] of b) sums[t]! += w;
+      const hit = table.get(stem);
+      if (!hit) continue;
+      const { t, w } = hit;
+      for (let i = 0; i < t.length; i++) sums[t[i]!]! += w[i]!;
     }
     return sums;
   };
@@ -184,6 +200,7 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     targetIndex,
     rules,
     city,
+    rulesFor,
     score(f) {
       const held = new Uint8Array(conds.length);
       for (let ci = 0; ci < conds.length; ci++) held[ci] = conds[ci]!.test(f) ? 1 : 0;
@@ -228,9 +245,11 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
           if (stopwords.has(stem)) continue;
           // Shown as the call's own word (first occurrence), not the stem.
           const word = doc.tokens[pos[0]!] ?? stem;
-          for (const table of [fieldTable, measureTable]) {
-            const hits = table.get(stem);
-            if (hits) for (const [t, w] of hits) all[t]!.set(word, Math.max(all[t]!.get(word) ?? 0, w));
+          const hit = table.get(stem);
+          if (!hit) continue;
+          for (let i = 0; i < hit.t.length; i++) {
+            const m = all[hit.t[i]!]!;
+            m.set(word, Math.max(m.get(word) ?? 0, hit.w[i]!));
           }
         }
         termCache.set(f, all);
