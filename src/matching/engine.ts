@@ -241,10 +241,12 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
       if (!all) {
         all = targets.map(() => new Map<string, number>());
         const doc = f.docs.text;
-        for (const [stem, pos] of doc.positions) {
+        const stems = doc.positions.keys();
+        for (let si = 0; si < stems.length; si++) {
+          const stem = stems[si]!;
           if (stopwords.has(stem)) continue;
           // Shown as the call's own word (first occurrence), not the stem.
-          const word = doc.tokens[pos[0]!] ?? stem;
+          const word = doc.tokens[doc.positions.first(si)] ?? stem;
           const hit = table.get(stem);
           if (!hit) continue;
           for (let i = 0; i < hit.t.length; i++) {
