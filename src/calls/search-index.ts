@@ -1,0 +1,198 @@
+import MiniSearch, { type Query } from 'minisearch';
+import type { AppContext } from '../context.ts';
+import { termsOf, tokenize } from '../search/text.ts';
+import { loadVocabulary, TermExpander } from '../search/vocabulary.ts';
+
+/** What list filters and sorting need of a call, kept in memory beside the text index. */
+export interface CallFacts {
+  id: string;
+  source: string;
+  programme: string | null;
+  contentHash: string;
+  /** Opening date in ms, or null. */
+  openingAt: number | null;
+  /** Deadline instants in ms, ascending. */
+  deadlines: number[];
+  firstSeenAt: string;
+}
+
+interface Doc {
+  id: string;
+  title: string;
+  identifier: string;
+  programme: string;
+  keywords: string;
+  summary: string;
+  description: string;
+}
+
+const fields = ['title', 'identifier', 'programme', 'keywords', 'summary', 'description'] as const;
+const boost = { title: 3, identifier: 2, keywords: 2, programme: 1.5, summary: 1.5, description: 1 };
+/** Weight of a vocabulary translation relative to the word the user typed. */
+const translationWeight = 0.6;
+const batchSize = 500;
+
+/**
+ * Full-text index over all calls (minisearch) plus the facts list filters need. Kept in step
+ * with the database lazily: before each use a cheap fingerprint query tells whether calls were
+ * added or changed, and only those are re-read and re-indexed.
+ */
+export class CallSearchIndex {
+  readonly facts = new Map<string, CallFacts>();
+  private readonly mini = new MiniSearch<Doc>({
+    fields: [...fields],
+    tokenize,
+    processTerm: (term) => termsOf(term),
+    searchOptions: { boost, tokenize: (s) => s.split(' '), processTerm: (t) => t },
+  });
+  private fingerprint = '';
+  private readonly expander: TermExpander;
+
+  constructor(private readonly ctx: AppContext) {
+    this.expander = new TermExpander(loadVocabulary(ctx.config.rulesFile));
+  }
+
+  /** Brings index and facts up to date with the `calls` table; returns how many calls were (re)indexed. */
+  refresh(): number {
+    const { sqlite } = this.ctx.dbh;
+    const fp = sqlite
+      .prepare(
+        'select count(*) as n, max(updated_at) as u, (select max(id) from call_changes) as c from calls',
+      )
+      .get() as { n: number; u: string | null; c: number | null };
+    const fingerprint = `${fp.n}|${fp.u}|${fp.c}`;
+    if (fingerprint === this.fingerprint) return 0;
+
+    const current = sqlite.prepare('select id, content_hash as h from calls').all() as {
+      id: string;
+      h: string;
+    }[];
+    const seen = new Set<string>();
+    const stale: string[] = [];
+    for (const { id, h } of current) {
+      seen.add(id);
+      if (this.facts.get(id)?.contentHash !== h) stale.push(id);
+    }
+    for (const id of [...this.facts.keys()]) {
+      if (!seen.has(id)) this.remove(id);
+    }
+    for (let i = 0; i < stale.length; i += batchSize) this.load(stale.slice(i, i + batchSize));
+    this.fingerprint = fingerprint;
+    return stale.length;
+  }
+
+  private remove(id: string): void {
+    if (this.mini.has(id)) this.mini.discard(id);
+    this.facts.delete(id);
+  }
+
+  private load(ids: string[]): void {
+    const { sqlite } = this.ctx.dbh;
+    const marks = ids.map(() => '?').join(',');
+    const rows = sqlite
+      .prepare(
+        `select id, source, programme, identifier, title, summary, description, keywords, content_hash,
+                opening_date, first_seen_at from calls where id in (${marks})`,
+      )
+      .all(...ids) as Array<{
+      id: string;
+      source: string;
+      programme: string | null;
+      identifier: string | null;
+      title: string;
+      summary: string;
+      description: string;
+      keywords: string;
+      content_hash: string;
+      opening_date: string | null;
+      first_seen_at: string;
+    }>;
+    const deadlineRows = sqlite
+      .prepare(`select call_id, at from call_deadlines where call_id in (${marks})`)
+      .all(...ids) as { call_id: string; at: string }[];
+    const deadlines = new Map<string, number[]>();
+    for (const d of deadlineRows) {
+      const list = deadlines.get(d.call_id) ?? [];
+      list.push(Date.parse(d.at));
+      deadlines.set(d.call_id, list);
+    }
+    for (const r of rows) {
+      this.remove(r.id);
+      this.facts.set(r.id, {
+        id: r.id,
+        source: r.source,
+        programme: r.programme,
+        contentHash: r.content_hash,
+        openingAt: r.opening_date ? Date.parse(r.opening_date) : null,
+        deadlines: (deadlines.get(r.id) ?? []).sort((a, b) => a - b),
+        firstSeenAt: r.first_seen_at,
+      });
+      this.mini.add({
+        id: r.id,
+        title: r.title,
+        identifier: r.identifier ?? '',
+        programme: r.programme ?? '',
+        keywords: (JSON.parse(r.keywords) as string[]).join(' '),
+        summary: r.summary,
+        description: r.description,
+      });
+    }
+  }
+
+  /**
+   * Builds the query: every word the user typed (German and English stems; typo tolerance on
+   * long words, prefix on the last word as it may be half typed) OR its vocabulary
+   * translations at a lower weight.
+   */
+  buildQuery(q: string): Query | undefined {
+    const tokens = tokenize(q);
+    const parts: Query[] = [];
+    tokens.forEach((token, i) => {
+      const terms = termsOf(token);
+      if (terms.length === 0) return;
+      const last = i === tokens.length - 1;
+      const typed: Query = {
+        queries: [terms.join(' ')],
+        combineWith: 'OR',
+        fuzzy: (t) => (t.length >= 6 ? 0.2 : false),
+        maxFuzzy: 2,
+        prefix: (t) => last && t.length >= 3,
+      };
+      const translations = [...new Set(terms.flatMap((t) => this.expander.expand(t)))];
+      parts.push(
+        translations.length === 0
+          ? typed
+          : {
+              combineWith: 'OR',
+              queries: [
+                typed,
+                { queries: [translations.join(' ')], combineWith: 'OR', boostTerm: () => translationWeight },
+              ],
+            },
+      );
+    });
+    return parts.length === 0 ? undefined : { combineWith: 'OR', queries: parts };
+  }
+
+  /** Relevance score per matching call id. */
+  search(q: string): Map<string, number> {
+    const query = this.buildQuery(q);
+    const scores = new Map<string, number>();
+    if (!query) return scores;
+    for (const r of this.mini.search(query)) scores.set(r.id as string, r.score);
+    return scores;
+  }
+}
+
+const indexes = new WeakMap<AppContext['dbh'], CallSearchIndex>();
+
+/** The search index of a context's database, created on first use and refreshed on every call. */
+export function callSearchIndex(ctx: AppContext): CallSearchIndex {
+  let index = indexes.get(ctx.dbh);
+  if (!index) {
+    index = new CallSearchIndex(ctx);
+    indexes.set(ctx.dbh, index);
+  }
+  index.refresh();
+  return index;
+}

@@ -1,0 +1,48 @@
+import { stemmer as stemEn } from '@orama/stemmers/english';
+import { stemmer as stemDe } from '@orama/stemmers/german';
+
+/**
+ * Text normalisation shared by the call search index and its queries, so both sides of a
+ * lookup always agree: lower case, diacritics folded (ä→a, é→e, ß→ss), then stemmed.
+ */
+
+/** Lower-cases and removes diacritics: "Städtepartnerschaft" → "stadtepartnerschaft". */
+export function fold(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/ß/g, 'ss')
+    .toLowerCase();
+}
+
+/** Splits on everything that is not a letter or digit (hyphens split too: "CERV-2026" → cerv, 2026). */
+export function tokenize(text: string): string[] {
+  return text.split(/[^\p{L}\p{N}]+/u).filter((t) => t.length > 0);
+}
+
+// A handful of words too frequent to carry meaning in either language.
+const stopWords = new Set(
+  (
+    'a an and are as at be by for from in into is it of on or the to with ' +
+    'der die das den dem des ein eine einer eines einem und oder in im ist sind von vom zu zur zum mit fur auf an als bei'
+  ).split(' '),
+);
+
+/**
+ * The index terms of one token: its German and its English stem (the language of a call and
+ * of a query is often unknown or mixed, and the two stems rarely collide harmfully).
+ * Returns an empty list for stop words.
+ */
+export function termsOf(token: string): string[] {
+  const t = fold(token);
+  if (t.length === 0 || stopWords.has(t)) return [];
+  if (/^\d+$/.test(t)) return [t];
+  const en = stemEn(t);
+  const de = stemDe(t);
+  return en === de ? [en] : [en, de];
+}
+
+/** All terms of a text, in order (duplicates kept, as for indexing). */
+export function analyze(text: string): string[] {
+  return tokenize(text).flatMap(termsOf);
+}
