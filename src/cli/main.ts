@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors.ts';
 import { registerConceptCommands } from './commands/concept.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
+import { registerTokenCommands } from './commands/token.ts';
 
 /** Builds the command tree; exported so tests run commands in-process. */
 export function buildCli(): Command {
@@ -13,6 +14,7 @@ export function buildCli(): Command {
     .exitOverride();
   registerMigrateCommand(program);
   registerConceptCommands(program);
+  registerTokenCommands(program);
   return program;
 }
 
