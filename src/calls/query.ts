@@ -5,8 +5,8 @@ import type { AppContext } from '../context.ts';
 import { type CallStatus, callStatuses, type eligibilities, sourceIds } from '../domain/enums.ts';
 import { berlin, startOfDay } from '../domain/time.ts';
 import { AppError } from '../errors.ts';
+import { type CallCard, getCallCards } from './cards.ts';
 import { type CallFacts, callSearchIndex } from './search-index.ts';
-import { getCalls, type StoredCall } from './store.ts';
 
 export const callSorts = ['relevance', 'deadline', 'newest'] as const;
 export type CallSort = (typeof callSorts)[number];
@@ -61,7 +61,8 @@ export interface CallMatchSummary {
 }
 
 export interface CallListItem {
-  call: StoredCall;
+  /** The list fields of the call; `getCall` reads the whole record. */
+  call: CallCard;
   /** Status from the dates at query time. */
   status: CallStatus;
   /** Earliest deadline still ahead, as an instant in ms; null when none is ahead. */
@@ -306,8 +307,8 @@ export function queryCalls(
   const nextOffset = offset + limit;
 
   const full = new Map(
-    getCalls(
-      ctx.dbh.db,
+    getCallCards(
+      ctx.dbh.sqlite,
       page.map((r) => r.id),
     ).map((c) => [c.id, c]),
   );

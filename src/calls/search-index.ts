@@ -1,6 +1,6 @@
 import MiniSearch, { type Query } from 'minisearch';
 import type { AppContext } from '../context.ts';
-import { termsOf, tokenize } from '../search/text.ts';
+import { indexTermOf, termsOf, tokenize } from '../search/text.ts';
 import { loadVocabulary, TermExpander } from '../search/vocabulary.ts';
 
 /** What list filters and sorting need of a call, kept in memory beside the text index. */
@@ -18,6 +18,7 @@ export interface CallFacts {
 
 interface Doc {
   id: string;
+  language: string;
   title: string;
   identifier: string;
   programme: string;
@@ -31,6 +32,7 @@ const boost = { title: 3, identifier: 2, keywords: 2, programme: 1.5, summary: 1
 /** Weight of a vocabulary translation relative to the word the user typed. */
 const translationWeight = 0.6;
 const batchSize = 500;
+const cacheSize = 256;
 
 /**
  * Full-text index over all calls (minisearch) plus the facts list filters need. Kept in step
@@ -41,11 +43,23 @@ export class CallSearchIndex {
   readonly facts = new Map<string, CallFacts>();
   private readonly mini = new MiniSearch<Doc>({
     fields: [...fields],
-    tokenize,
-    processTerm: (term) => termsOf(term),
+    // Each text is stemmed once, in its own language, while it is extracted; the index then
+    // only splits the prepared terms. Queries arrive as prepared terms too (see buildQuery).
+    extractField: (doc, field) =>
+      field === 'id'
+        ? doc.id
+        : tokenize(String(doc[field as keyof Doc] ?? ''))
+            .map((t) => indexTermOf(t, doc.language))
+            .join(' '),
+    tokenize: (s) => s.split(' '),
+    processTerm: (t) => t || null,
     searchOptions: { boost, tokenize: (s) => s.split(' '), processTerm: (t) => t },
   });
+  /** Bumped whenever the indexed content changes; keys the result cache. */
+  private generation = 0;
+  private readonly cache = new Map<string, Map<string, number>>();
   private fingerprint = '';
+  private quickFingerprint = '';
   private readonly expander: TermExpander;
 
   constructor(private readonly ctx: AppContext) {
@@ -55,6 +69,13 @@ export class CallSearchIndex {
   /** Brings index and facts up to date with the `calls` table; returns how many calls were (re)indexed. */
   refresh(): number {
     const { sqlite } = this.ctx.dbh;
+    // Cheapest first: nothing was written through this connection (total_changes) and no other
+    // connection committed (data_version) since the last look → nothing to do.
+    const writes = sqlite.prepare('select total_changes() as t').get() as { t: number };
+    const version = sqlite.pragma('data_version', { simple: true }) as number;
+    const quick = `${writes.t}|${version}`;
+    if (quick === this.quickFingerprint) return 0;
+    this.quickFingerprint = quick;
     const fp = sqlite
       .prepare(
         'select count(*) as n, max(updated_at) as u, (select max(id) from call_changes) as c from calls',
@@ -78,6 +99,8 @@ export class CallSearchIndex {
     }
     for (let i = 0; i < stale.length; i += batchSize) this.load(stale.slice(i, i + batchSize));
     this.fingerprint = fingerprint;
+    this.generation++;
+    this.cache.clear();
     return stale.length;
   }
 
@@ -91,7 +114,7 @@ export class CallSearchIndex {
     const marks = ids.map(() => '?').join(',');
     const rows = sqlite
       .prepare(
-        `select id, source, programme, identifier, title, summary, description, keywords, content_hash,
+        `select id, source, programme, identifier, title, summary, description, keywords, content_hash, language,
                 opening_date, first_seen_at from calls where id in (${marks})`,
       )
       .all(...ids) as Array<{
@@ -104,6 +127,7 @@ export class CallSearchIndex {
       description: string;
       keywords: string;
       content_hash: string;
+      language: string;
       opening_date: string | null;
       first_seen_at: string;
     }>;
@@ -132,6 +156,7 @@ export class CallSearchIndex {
         title: r.title,
         identifier: r.identifier ?? '',
         programme: r.programme ?? '',
+        language: r.language,
         keywords: (JSON.parse(r.keywords) as string[]).join(' '),
         summary: r.summary,
         description: r.description,
@@ -140,11 +165,11 @@ export class CallSearchIndex {
   }
 
   /**
-   * Builds the query: every word the user typed (German and English stems; typo tolerance on
-   * long words, prefix on the last word as it may be half typed) OR its vocabulary
+   * Builds the query: every word the user typed (German and English stems; prefix on the last
+   * word as it may be half typed; typo tolerance on long words when asked) OR its vocabulary
    * translations at a lower weight.
    */
-  buildQuery(q: string): Query | undefined {
+  buildQuery(q: string, options: { fuzzy: boolean }): Query | undefined {
     const tokens = tokenize(q);
     const parts: Query[] = [];
     tokens.forEach((token, i) => {
@@ -154,7 +179,7 @@ export class CallSearchIndex {
       const typed: Query = {
         queries: [terms.join(' ')],
         combineWith: 'OR',
-        fuzzy: (t) => (t.length >= 6 ? 0.2 : false),
+        fuzzy: options.fuzzy ? (t) => (t.length >= 5 ? 0.2 : false) : false,
         maxFuzzy: 2,
         prefix: (t) => last && t.length >= 3,
       };
@@ -174,13 +199,34 @@ export class CallSearchIndex {
     return parts.length === 0 ? undefined : { combineWith: 'OR', queries: parts };
   }
 
-  /** Relevance score per matching call id. */
-  search(q: string): Map<string, number> {
-    const query = this.buildQuery(q);
+  /**
+   * Relevance score per matching call id. Typo tolerance is the expensive part of a search
+   * and only pays when the words as typed find little, so it is a second pass.
+   */
+  search(q: string, options: { fuzzyBelow?: number } = {}): ReadonlyMap<string, number> {
+    // Searches repeat (the same words from many users, every page of a list): results are
+    // kept until the indexed content changes.
+    const key = `${options.fuzzyBelow ?? 20}|${q.trim().toLowerCase()}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
     const scores = new Map<string, number>();
-    if (!query) return scores;
-    for (const r of this.mini.search(query)) scores.set(r.id as string, r.score);
+    const exact = this.buildQuery(q, { fuzzy: false });
+    if (exact) {
+      let results = this.mini.search(exact);
+      if (results.length < (options.fuzzyBelow ?? 20)) {
+        results = this.mini.search(this.buildQuery(q, { fuzzy: true })!);
+      }
+      for (const r of results) scores.set(r.id as string, r.score);
+    }
+    if (this.cache.size >= cacheSize) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, scores);
     return scores;
+  }
+
+  /** Search without the result cache (benchmarks measure the search itself with it). */
+  searchUncached(q: string): ReadonlyMap<string, number> {
+    this.cache.clear();
+    return this.search(q);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Deadline } from '../domain/call.ts';
 import { berlin, daysLeft, formatInZone } from '../domain/time.ts';
+import type { CallCard } from './cards.ts';
 import type { CallListItem } from './query.ts';
-import type { StoredCall } from './store.ts';
 
 /** A deadline as clients show it: in its publishing zone and in Europe/Berlin, with days left. */
 export function deadlineView(d: Deadline, now: number) {
@@ -19,7 +19,7 @@ export function deadlineView(d: Deadline, now: number) {
 }
 
 /** The deadline to show: the next one ahead, else the last one. */
-export function shownDeadline(call: StoredCall, now: number): Deadline | undefined {
+export function shownDeadline(call: Pick<CallCard, 'deadlines'>, now: number): Deadline | undefined {
   const sorted = [...call.deadlines].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   return sorted.find((d) => Date.parse(d.at) >= now) ?? sorted.at(-1);
 }
@@ -34,16 +34,16 @@ export function callSummaryView(item: CallListItem, now: number) {
   return {
     id: c.id,
     source: c.source,
-    programme: c.programme ?? null,
-    identifier: c.identifier ?? null,
+    programme: c.programme,
+    identifier: c.identifier,
     title: c.title,
     summary: c.summary,
-    url: c.url ?? null,
+    url: c.url,
     language: c.language,
     status: item.status,
     nextDeadline: d ? deadlineView(d, now) : null,
-    fundingRate: c.fundingRate ?? null,
-    budget: c.budget ?? null,
+    fundingRate: c.fundingRate,
+    budget: c.budget,
     relevance: item.relevance,
     match: item.match,
     href: callHref(c.id),

@@ -23,28 +23,50 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Wall-clock parts of an instant in a zone. */
-function wallClock(ms: number, timeZone: string) {
+/** Offset of a zone from UTC at an instant, in minutes (Berlin in summer: 120), from Intl. */
+function offsetFromIntl(ms: number, timeZone: string): number {
   const parts = Object.fromEntries(
     formatter(timeZone)
       .formatToParts(new Date(ms))
       .map((p) => [p.type, p.value]),
   );
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-  };
+  const asUtc = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
 }
+
+// Offsets only change at transitions, which fall on the quarter hour: cache per zone and quarter.
+const offsets = new Map<string, number>();
 
 /** Offset of a zone from UTC at an instant, in minutes (Berlin in summer: 120). */
 export function offsetMinutes(ms: number, timeZone: string): number {
-  const w = wallClock(ms, timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
+  const key = `${timeZone}|${Math.floor(ms / 900_000)}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    if (offsets.size > 100_000) offsets.clear();
+    off = offsetFromIntl(ms, timeZone);
+    offsets.set(key, off);
+  }
+  return off;
+}
+
+/** Wall-clock parts of an instant in a zone. */
+function wallClock(ms: number, timeZone: string) {
+  const d = new Date(ms + offsetMinutes(ms, timeZone) * 60_000);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  };
 }
 
 const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');

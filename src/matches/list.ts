@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { type CallCard, getCallCards } from '../calls/cards.ts';
 import { statusAt } from '../calls/query.ts';
 import { callSearchIndex } from '../calls/search-index.ts';
-import { getCalls, type StoredCall } from '../calls/store.ts';
 import type { AppContext } from '../context.ts';
 import { type CallStatus, type Eligibility, eligibilities } from '../domain/enums.ts';
 import { berlin, startOfDay } from '../domain/time.ts';
@@ -65,7 +65,7 @@ export type TargetMatchesQuery = z.infer<typeof targetMatchesQuerySchema>;
 
 export interface TargetMatchItem {
   match: MatchRow;
-  call: StoredCall;
+  call: CallCard;
   status: CallStatus;
   myVerdict: 'relevant' | null;
 }
@@ -155,8 +155,8 @@ export function listTargetMatches(
   }
 
   const calls = new Map(
-    getCalls(
-      ctx.dbh.db,
+    getCallCards(
+      ctx.dbh.sqlite,
       picked.map((p) => p.row.callId),
     ).map((c) => [c.id, c]),
   );

@@ -28,18 +28,49 @@ const stopWords = new Set(
   ).split(' '),
 );
 
+const memo = new Map<string, string[]>();
+const memoLimit = 500_000;
+
 /**
  * The index terms of one token: its German and its English stem (the language of a call and
  * of a query is often unknown or mixed, and the two stems rarely collide harmfully).
  * Returns an empty list for stop words.
  */
 export function termsOf(token: string): string[] {
+  const cached = memo.get(token);
+  if (cached) return cached;
   const t = fold(token);
-  if (t.length === 0 || stopWords.has(t)) return [];
-  if (/^\d+$/.test(t)) return [t];
-  const en = stemEn(t);
-  const de = stemDe(t);
-  return en === de ? [en] : [en, de];
+  let terms: string[];
+  if (t.length === 0 || stopWords.has(t)) terms = [];
+  else if (/^\d+$/.test(t)) terms = [t];
+  else {
+    const en = stemEn(t);
+    const de = stemDe(t);
+    terms = en === de ? [en] : [en, de];
+  }
+  // Stemming dominates indexing time; the vocabulary of a corpus is small, so remember it.
+  if (memo.size >= memoLimit) memo.clear();
+  memo.set(token, terms);
+  return terms;
+}
+
+const docMemo = new Map<string, string>();
+
+/**
+ * The one index term of a token in a text of known language (German stems for German texts,
+ * English otherwise). Queries search both stems of each word (`termsOf`), so either matches.
+ * Returns '' for stop words.
+ */
+export function indexTermOf(token: string, language: string): string {
+  const key = `${language === 'de' ? 'd' : 'e'}${token}`;
+  const cached = docMemo.get(key);
+  if (cached !== undefined) return cached;
+  const t = fold(token);
+  const term =
+    t.length === 0 || stopWords.has(t) ? '' : /^\d+$/.test(t) ? t : language === 'de' ? stemDe(t) : stemEn(t);
+  if (docMemo.size >= memoLimit) docMemo.clear();
+  docMemo.set(key, term);
+  return term;
 }
 
 /** All terms of a text, in order (duplicates kept, as for indexing). */

@@ -138,7 +138,8 @@ describe('GET /api/calls', () => {
     expect(ids(await get('?q=Jugendbegegnung'))).toContain('foerderdatenbank:jugendaustausch');
     expect(ids(await get('?q=burgerbegegnungen'))).toContain('foerderdatenbank:jugendaustausch');
     expect(ids(await get('?q=twinned'))[0]).toBe('eu-ft:CERV-2026-CITIZENS-TOWN-TT');
-    expect(ids(await get('?q=twinnnig'))).toContain('eu-ft:CERV-2026-CITIZENS-TOWN-TT');
+    expect(ids(await get('?q=citizns'))).toContain('eu-ft:CERV-2026-CITIZENS-TOWN-TT');
+    expect(ids(await get('?q=Jugendbegenungen'))).toContain('foerderdatenbank:jugendaustausch');
     expect(ids(await get('?q=climate%20neutr'))[0]).toBe('eu-ft:HORIZON-CL5-CLIMATE');
     expect(ids(await get('?q=zzzqqq'))).toEqual([]);
   });

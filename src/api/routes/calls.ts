@@ -11,6 +11,7 @@ import { matchesOfCall } from '../../matches/list.ts';
 import { sourceHealth } from '../../sources/status.ts';
 import { problemSchema } from '../problem.ts';
 import { budgetOut, callSummaryOut, deadlineOut, matchOut } from '../schemas.ts';
+import { fastSerializerCompiler } from '../serialize.ts';
 
 const callDetailOut = z
   .object({
@@ -63,9 +64,15 @@ const callDetailOut = z
 
 export function callRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
+    // Build the search index before the first request rather than during it.
+    app.addHook('onReady', async () => {
+      callSearchIndex(ctx);
+    });
+
     app.get(
       '/api/calls',
       {
+        serializerCompiler: fastSerializerCompiler,
         schema: {
           tags: ['calls'],
           summary: 'Calls suchen und filtern / search and filter calls',

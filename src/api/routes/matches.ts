@@ -9,6 +9,7 @@ import { listFeedback, saveFeedback } from '../../matches/feedback.ts';
 import { listTargetMatches, type TargetMatchItem, targetMatchesQuerySchema } from '../../matches/list.ts';
 import { problemSchema } from '../problem.ts';
 import { budgetOut, deadlineOut } from '../schemas.ts';
+import { fastSerializerCompiler } from '../serialize.ts';
 
 const rankedCallOut = z
   .object({
@@ -63,17 +64,17 @@ function rankedView(i: TargetMatchItem, now: number) {
     callId: i.call.id,
     title: i.call.title,
     source: i.call.source,
-    programme: i.call.programme ?? null,
-    identifier: i.call.identifier ?? null,
-    url: i.call.url ?? null,
+    programme: i.call.programme,
+    identifier: i.call.identifier,
+    url: i.call.url,
     status: i.status,
     score: i.match.score,
     eligibility: i.match.eligibility,
     reason: i.match.reason,
     reasonEn: typeof expl?.reasonEn === 'string' ? expl.reasonEn : null,
     deadline: d ? deadlineView(d, now) : null,
-    fundingRate: i.call.fundingRate ?? null,
-    budget: i.call.budget ?? null,
+    fundingRate: i.call.fundingRate,
+    budget: i.call.budget,
     ruleVersion: i.match.ruleVersion,
     myVerdict: i.myVerdict,
     href: callHref(i.call.id),
@@ -86,6 +87,7 @@ export function matchRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
   return async (app) => {
     const listFor = (kind: 'action-field' | 'measure') => ({
+      serializerCompiler: fastSerializerCompiler,
       schema: {
         tags: ['matches'],
         summary:
