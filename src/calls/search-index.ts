@@ -55,8 +55,7 @@ export class CallSearchIndex {
     processTerm: (t) => t || null,
     searchOptions: { boost, tokenize: (s) => s.split(' '), processTerm: (t) => t },
   });
-  /** Bumped whenever the indexed content changes; keys the result cache. */
-  private generation = 0;
+  /** Search results until the indexed content changes (cleared by `refresh`). */
   private readonly cache = new Map<string, Map<string, number>>();
   private fingerprint = '';
   private quickFingerprint = '';
@@ -99,7 +98,6 @@ export class CallSearchIndex {
     }
     for (let i = 0; i < stale.length; i += batchSize) this.load(stale.slice(i, i + batchSize));
     this.fingerprint = fingerprint;
-    this.generation++;
     this.cache.clear();
     return stale.length;
   }
