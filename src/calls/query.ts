@@ -5,6 +5,7 @@ import type { AppContext } from '../context.ts';
 import { type CallStatus, callStatuses, type eligibilities, sourceIds } from '../domain/enums.ts';
 import { berlin, startOfDay } from '../domain/time.ts';
 import { AppError } from '../errors.ts';
+import { cached } from '../sql.ts';
 import { type CallCard, getCallCards } from './cards.ts';
 import { type CallFacts, callSearchIndex } from './search-index.ts';
 
@@ -175,12 +176,11 @@ function matchFilter(ctx: AppContext, input: CallQueryInput): Map<string, CallMa
   const eligibilitySql = eligibleOnly ? `eligibility = 'eligible'` : `eligibility != 'excluded'`;
   const min = input.minScore ?? 0;
   const rowsFor = (target: string | null) =>
-    ctx.dbh.sqlite
-      .prepare(
-        `select call_id as callId, target, score, eligibility, reason from matches
+    cached(
+      ctx.dbh.sqlite,
+      `select call_id as callId, target, score, eligibility, reason from matches
          where ${target ? 'target = ? and' : ''} score >= ? and score > 0 and ${eligibilitySql}`,
-      )
-      .all(...(target ? [target, min] : [min])) as Array<CallMatchSummary & { callId: string }>;
+    ).all(...(target ? [target, min] : [min])) as Array<CallMatchSummary & { callId: string }>;
 
   const best = (rows: Array<CallMatchSummary & { callId: string }>) => {
     const m = new Map<string, CallMatchSummary>();

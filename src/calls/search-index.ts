@@ -2,6 +2,7 @@ import MiniSearch, { type Query } from 'minisearch';
 import type { AppContext } from '../context.ts';
 import { indexTermOf, termsOf, tokenize } from '../search/text.ts';
 import { loadVocabulary, TermExpander } from '../search/vocabulary.ts';
+import { cached } from '../sql.ts';
 
 /** What list filters and sorting need of a call, kept in memory beside the text index. */
 export interface CallFacts {
@@ -70,20 +71,19 @@ export class CallSearchIndex {
     const { sqlite } = this.ctx.dbh;
     // Cheapest first: nothing was written through this connection (total_changes) and no other
     // connection committed (data_version) since the last look → nothing to do.
-    const writes = sqlite.prepare('select total_changes() as t').get() as { t: number };
-    const version = sqlite.pragma('data_version', { simple: true }) as number;
+    const writes = cached(sqlite, 'select total_changes() as t').get() as { t: number };
+    const version = (cached(sqlite, 'pragma data_version').get() as { data_version: number }).data_version;
     const quick = `${writes.t}|${version}`;
     if (quick === this.quickFingerprint) return 0;
     this.quickFingerprint = quick;
-    const fp = sqlite
-      .prepare(
-        'select count(*) as n, max(updated_at) as u, (select max(id) from call_changes) as c from calls',
-      )
-      .get() as { n: number; u: string | null; c: number | null };
+    const fp = cached(
+      sqlite,
+      'select count(*) as n, max(updated_at) as u, (select max(id) from call_changes) as c from calls',
+    ).get() as { n: number; u: string | null; c: number | null };
     const fingerprint = `${fp.n}|${fp.u}|${fp.c}`;
     if (fingerprint === this.fingerprint) return 0;
 
-    const current = sqlite.prepare('select id, content_hash as h from calls').all() as {
+    const current = cached(sqlite, 'select id, content_hash as h from calls').all() as {
       id: string;
       h: string;
     }[];
@@ -110,12 +110,11 @@ export class CallSearchIndex {
   private load(ids: string[]): void {
     const { sqlite } = this.ctx.dbh;
     const marks = ids.map(() => '?').join(',');
-    const rows = sqlite
-      .prepare(
-        `select id, source, programme, identifier, title, summary, description, keywords, content_hash, language,
+    const rows = cached(
+      sqlite,
+      `select id, source, programme, identifier, title, summary, description, keywords, content_hash, language,
                 opening_date, first_seen_at from calls where id in (${marks})`,
-      )
-      .all(...ids) as Array<{
+    ).all(...ids) as Array<{
       id: string;
       source: string;
       programme: string | null;
@@ -129,9 +128,10 @@ export class CallSearchIndex {
       opening_date: string | null;
       first_seen_at: string;
     }>;
-    const deadlineRows = sqlite
-      .prepare(`select call_id, at from call_deadlines where call_id in (${marks})`)
-      .all(...ids) as { call_id: string; at: string }[];
+    const deadlineRows = cached(
+      sqlite,
+      `select call_id, at from call_deadlines where call_id in (${marks})`,
+    ).all(...ids) as { call_id: string; at: string }[];
     const deadlines = new Map<string, number[]>();
     for (const d of deadlineRows) {
       const list = deadlines.get(d.call_id) ?? [];

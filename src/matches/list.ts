@@ -6,6 +6,7 @@ import type { AppContext } from '../context.ts';
 import { type CallStatus, type Eligibility, eligibilities } from '../domain/enums.ts';
 import { berlin, startOfDay } from '../domain/time.ts';
 import { AppError } from '../errors.ts';
+import { cached } from '../sql.ts';
 
 export interface MatchRow {
   callId: string;
@@ -29,16 +30,18 @@ export function parseMatch(row: Record<string, unknown>): MatchRow {
 /** All matches of one call, best first. */
 export function matchesOfCall(ctx: AppContext, callId: string): MatchRow[] {
   return (
-    ctx.dbh.sqlite
-      .prepare(`select ${matchColumns} from matches where call_id = ? order by score desc, target`)
-      .all(callId) as Record<string, unknown>[]
+    cached(
+      ctx.dbh.sqlite,
+      `select ${matchColumns} from matches where call_id = ? order by score desc, target`,
+    ).all(callId) as Record<string, unknown>[]
   ).map(parseMatch);
 }
 
 export function getMatch(ctx: AppContext, callId: string, target: string): MatchRow | undefined {
-  const row = ctx.dbh.sqlite
-    .prepare(`select ${matchColumns} from matches where call_id = ? and target = ?`)
-    .get(callId, target) as Record<string, unknown> | undefined;
+  const row = cached(
+    ctx.dbh.sqlite,
+    `select ${matchColumns} from matches where call_id = ? and target = ?`,
+  ).get(callId, target) as Record<string, unknown> | undefined;
   return row ? parseMatch(row) : undefined;
 }
 
@@ -115,9 +118,10 @@ export function listTargetMatches(
 
   const verdicts = new Map(
     (
-      sqlite
-        .prepare('select call_id as callId, verdict from feedback where target = ? and token_id = ?')
-        .all(target, viewer.tokenId) as { callId: string; verdict: string }[]
+      cached(sqlite, 'select call_id as callId, verdict from feedback where target = ? and token_id = ?').all(
+        target,
+        viewer.tokenId,
+      ) as { callId: string; verdict: string }[]
     ).map((r) => [r.callId, r.verdict]),
   );
 
@@ -128,12 +132,11 @@ export function listTargetMatches(
     const keyset = after && rank === after.e ? 'and (score < ? or (score = ? and call_id > ?))' : '';
     const args: unknown[] = [target, eligibility, input.minScore ?? 0];
     if (keyset) args.push(after!.s, after!.s, after!.id);
-    const rows = sqlite
-      .prepare(
-        `select ${matchColumns} from matches where target = ? and eligibility = ? and score >= ? ${keyset}
+    const rows = cached(
+      sqlite,
+      `select ${matchColumns} from matches where target = ? and eligibility = ? and score >= ? ${keyset}
          order by score desc, call_id`,
-      )
-      .iterate(...args) as IterableIterator<Record<string, unknown>>;
+    ).iterate(...args) as IterableIterator<Record<string, unknown>>;
     for (const raw of rows) {
       const callId = raw.callId as string;
       if (verdicts.get(callId) === 'not_relevant') continue;
