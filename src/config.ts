@@ -60,6 +60,16 @@ const envSchema = z.object({
     .min(0, 'expected a number between 0 and 1')
     .max(1, 'expected a number between 0 and 1')
     .default(0.5),
+  CRAWL_BACKOFF_MS: int(0, 600_000).default(2000),
+  CRAWL_MAX_RETRY_AFTER_MS: int(0, 86_400_000).default(600_000),
+  CRAWL_HEARTBEAT_MS: int(10, 3_600_000).default(30_000),
+  CRAWL_LOCK_STALE_MS: int(100, 86_400_000).default(900_000),
+  EU_FT_API_BASE_URL: url.default('https://api.tech.ec.europa.eu'),
+  EU_FT_PORTAL_BASE_URL: url.default('https://ec.europa.eu'),
+  EU_FT_PAGE_SIZE: int(1, 100).default(100),
+  FDB_BASE_URL: url.default('https://www.foerderdatenbank.de'),
+  FDB_DETAIL_REFRESH_DAYS: int(0, 3650).default(28),
+  FDB_RESUME_MAX_AGE_HOURS: int(1, 24 * 365).default(7 * 24),
   CRON_EU_FT: cron.default('0 5 * * *'),
   CRON_FOERDERDATENBANK: cron.default('0 3 * * 1'),
   CRON_INTERREG: cron.default('0 4 * * 2'),
@@ -96,9 +106,20 @@ export interface Config {
     readonly timeoutMs: number;
     readonly maxBytes: number;
     readonly retries: number;
+    /** Base of the jittered exponential backoff between retries. */
+    readonly backoffMs: number;
+    /** A Retry-After longer than this is not waited for; the request fails as throttled. */
+    readonly maxRetryAfterMs: number;
+    readonly heartbeatMs: number;
+    /** A running crawl whose heartbeat is older than this is taken to be dead (killed process). */
+    readonly lockStaleMs: number;
     readonly partialRatio: number;
     readonly staleHours: number;
     readonly cron: Readonly<Record<'eu-ft' | 'foerderdatenbank' | 'interreg' | 'skew', string>>;
+    /** Base URLs per source and host role; defaults are the real sites. */
+    readonly baseUrls: Readonly<Record<string, Readonly<Record<string, string>>>>;
+    readonly euFt: { readonly pageSize: number };
+    readonly foerderdatenbank: { readonly detailRefreshDays: number; readonly resumeMaxAgeHours: number };
   };
   readonly http: {
     readonly corsOrigins: readonly string[];
@@ -106,6 +127,8 @@ export interface Config {
     readonly bodyLimitBytes: number;
   };
 }
+
+const stripSlash = (u: string) => u.replace(/\/+$/, '');
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
@@ -156,6 +179,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: e.CRAWL_TIMEOUT_MS,
       maxBytes: e.CRAWL_MAX_BYTES,
       retries: e.CRAWL_RETRIES,
+      backoffMs: e.CRAWL_BACKOFF_MS,
+      maxRetryAfterMs: e.CRAWL_MAX_RETRY_AFTER_MS,
+      heartbeatMs: e.CRAWL_HEARTBEAT_MS,
+      lockStaleMs: e.CRAWL_LOCK_STALE_MS,
       partialRatio: e.CRAWL_PARTIAL_RATIO,
       staleHours: e.SOURCE_STALE_HOURS,
       cron: {
@@ -163,6 +190,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         foerderdatenbank: e.CRON_FOERDERDATENBANK,
         interreg: e.CRON_INTERREG,
         skew: e.CRON_SKEW,
+      },
+      baseUrls: {
+        'eu-ft': { api: stripSlash(e.EU_FT_API_BASE_URL), portal: stripSlash(e.EU_FT_PORTAL_BASE_URL) },
+        foerderdatenbank: { site: stripSlash(e.FDB_BASE_URL) },
+      },
+      euFt: { pageSize: e.EU_FT_PAGE_SIZE },
+      foerderdatenbank: {
+        detailRefreshDays: e.FDB_DETAIL_REFRESH_DAYS,
+        resumeMaxAgeHours: e.FDB_RESUME_MAX_AGE_HOURS,
       },
     },
     http: {

@@ -12,8 +12,10 @@ export interface AppContext {
   logger: Logger;
 }
 
-export function createLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, base: { app: 'foerdermatch' } });
+/** `toStderr` keeps logs out of a command's stdout (which may be JSON piped elsewhere). */
+export function createLogger(config: Config, options: { toStderr?: boolean } = {}): Logger {
+  const opts = { level: config.logLevel, base: { app: 'foerdermatch' } };
+  return options.toStderr ? pino(opts, pino.destination(2)) : pino(opts);
 }
 
 /** Opens the database, applies migrations and syncs the concept file into it. */

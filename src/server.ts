@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
+import { ensureBootstrapToken } from './auth/bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { createContext, createLogger } from './context.ts';
 import { isAppError } from './errors.ts';
@@ -26,6 +27,14 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ port: config.port, host: config.host });
+  const bootstrap = ensureBootstrapToken(ctx.dbh.db);
+  if (bootstrap) {
+    // Shown once: the operator needs it to call /api and to create further tokens.
+    process.stderr.write(
+      `\nErstes Admin-Token (wird nur einmal angezeigt) / first admin token (shown once):\n  ${bootstrap}\n` +
+        `Beispiel / example: curl -H "Authorization: Bearer ${bootstrap}" ${config.publicBaseUrl}/api/action-fields\n\n`,
+    );
+  }
   logger.info(
     {
       url: `http://${config.host}:${config.port}`,

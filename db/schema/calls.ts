@@ -44,6 +44,8 @@ export const calls = sqliteTable(
     lastSeenAt: text('last_seen_at').notNull(),
     updatedAt: text('updated_at').notNull(),
     delistedAt: text('delisted_at'),
+    /** The source's cheap change signal from its listing (EU checksum, FDB card hash); decides detail fetches. */
+    listFingerprint: text('list_fingerprint'),
     /** Set when content changed since the last match run; cleared by the matcher. */
     needsMatch: integer('needs_match', { mode: 'boolean' }).notNull().default(true),
   },

@@ -36,3 +36,11 @@ export const crawlRuns = sqliteTable(
   },
   (t) => [index('crawl_runs_source_idx').on(t.source, t.startedAt)],
 );
+
+/** Validators for conditional requests (ETag / Last-Modified), kept across runs per URL. */
+export const httpCache = sqliteTable('http_cache', {
+  url: text('url').primaryKey(),
+  etag: text('etag'),
+  lastModified: text('last_modified'),
+  updatedAt: text('updated_at').notNull(),
+});

@@ -5,7 +5,10 @@ import { type AppContext, createContext, createLogger } from '../context.ts';
 export async function withContext<T>(fn: (ctx: AppContext) => Promise<T> | T): Promise<T> {
   const config = loadConfig();
   // Commands print their own output; logs go to stderr and stay quiet unless asked for.
-  const logger = createLogger({ ...config, logLevel: process.env.LOG_LEVEL ? config.logLevel : 'warn' });
+  const logger = createLogger(
+    { ...config, logLevel: process.env.LOG_LEVEL ? config.logLevel : 'warn' },
+    { toStderr: true },
+  );
   const ctx = createContext(config, logger);
   try {
     return await fn(ctx);

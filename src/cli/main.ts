@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors.ts';
 import { registerConceptCommands } from './commands/concept.ts';
+import { registerCrawlCommands } from './commands/crawl.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerTokenCommands } from './commands/token.ts';
 
@@ -14,6 +15,7 @@ export function buildCli(): Command {
     .exitOverride();
   registerMigrateCommand(program);
   registerConceptCommands(program);
+  registerCrawlCommands(program);
   registerTokenCommands(program);
   return program;
 }
@@ -21,7 +23,8 @@ export function buildCli(): Command {
 export async function runCli(argv: string[]): Promise<number> {
   try {
     await buildCli().parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command may report failure without throwing (e.g. `crawl` when a source failed).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     if (isAppError(err)) {

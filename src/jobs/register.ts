@@ -1,3 +1,5 @@
+import { sourceAdapters } from '../../crawlers/index.ts';
+import { runCrawl } from '../../crawlers/run.ts';
 import type { AppContext } from '../context.ts';
 import type { Scheduler } from './scheduler.ts';
 
@@ -6,5 +8,13 @@ import type { Scheduler } from './scheduler.ts';
  * with its cron expression from config.
  */
 export function registerJobs(ctx: AppContext, scheduler: Scheduler): void {
+  // One crawl job per source; runCrawl records the outcome and logs one line per run.
+  for (const adapter of sourceAdapters) {
+    scheduler.add({
+      name: `crawl:${adapter.id}`,
+      cron: ctx.config.crawl.cron[adapter.id],
+      run: (signal) => runCrawl(ctx, adapter, { trigger: 'schedule', signal }),
+    });
+  }
   ctx.logger.info({ jobs: scheduler.jobNames }, 'scheduler started');
 }
