@@ -1,4 +1,5 @@
 import cron from 'node-cron';
+import { sourceAdapters } from '../../crawlers/index.ts';
 import type { AppContext } from '../context.ts';
 import { type CrawlOutcome, crawlableSourceIds, type SourceId } from '../domain/enums.ts';
 
@@ -97,7 +98,8 @@ export function sourceHealth(
     `select count(*) as n from crawl_runs where source = ? and outcome in ('failed','blocked')
      and started_at > coalesce(?, '')`,
   );
-  const crawlable = new Set<string>(crawlableSourceIds);
+  // Crawlable = a source adapter is registered for it (crawlers/index.ts).
+  const crawlable = new Set<string>(sourceAdapters.map((a) => a.id));
   const cronOf = ctx.config.crawl.cron as Record<string, string>;
   return [...ids].sort().map((id) => {
     const row = rows.find((r) => r.id === id);
@@ -111,7 +113,7 @@ export function sourceHealth(
     const expression = cronOf[id];
     return {
       id,
-      name: row?.name ?? sourceNames[id as SourceId] ?? id,
+      name: row?.name ?? sourceAdapters.find((a) => a.id === id)?.name ?? sourceNames[id as SourceId] ?? id,
       enabled,
       crawlable: isCrawlable,
       lastRun: lastRun ? parseRun(lastRun) : null,
@@ -126,6 +128,13 @@ export function sourceHealth(
       callCount: counts.get(id) ?? 0,
     };
   });
+}
+
+export function getCrawlRun(ctx: AppContext, id: number): CrawlRunRow | undefined {
+  const row = ctx.dbh.sqlite.prepare(`select ${runColumns} from crawl_runs where id = ?`).get(id) as
+    | Record<string, unknown>
+    | undefined;
+  return row ? parseRun(row) : undefined;
 }
 
 export function listCrawlRuns(

@@ -19,7 +19,14 @@ describe('every route under random input', () => {
   let routes: { method: string; path: string; params: string[]; query: string[] }[];
 
   beforeAll(async () => {
-    ctx = makeCtx({ RATE_LIMIT_PER_MINUTE: '1000000' });
+    // Crawls a random body might start go to a closed local port, never to the internet.
+    ctx = makeCtx({
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      EU_FT_API_BASE_URL: 'http://127.0.0.1:9',
+      EU_FT_PORTAL_BASE_URL: 'http://127.0.0.1:9',
+      FDB_BASE_URL: 'http://127.0.0.1:9',
+      CRAWL_RETRIES: '0',
+    });
     app = await buildApp(ctx.config, { context: ctx });
     upsertCall(ctx.dbh.db, sampleCall());
     insertMatch(ctx, {
