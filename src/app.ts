@@ -15,6 +15,7 @@ import { callRoutes } from './api/routes/calls.ts';
 import { conceptRoutes } from './api/routes/concept.ts';
 import { healthRoutes } from './api/routes/health.ts';
 import { matchRoutes } from './api/routes/matches.ts';
+import { ruleRoutes } from './api/routes/rules.ts';
 import { sourceRoutes } from './api/routes/sources.ts';
 import { securityPlugin } from './api/security.ts';
 import type { Config } from './config.ts';
@@ -79,6 +80,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(callRoutes(ctx));
   await app.register(matchRoutes(ctx));
   await app.register(sourceRoutes(ctx));
+  await app.register(ruleRoutes(ctx));
 
   if (ownsContext) app.addHook('onClose', async () => ctx.dbh.close());
   return app;

@@ -3,6 +3,7 @@ import { type DbHandle, openDatabase, runMigrations } from '../db/client.ts';
 import { type LoadedConcept, loadConceptFile } from './concept/load.ts';
 import { syncConcept } from './concept/sync.ts';
 import type { Config } from './config.ts';
+import { installPipeline } from './pipeline.ts';
 
 /** Everything a request handler, job or command needs; built once per process. */
 export interface AppContext {
@@ -30,5 +31,6 @@ export function createContext(config: Config, logger: Logger = createLogger(conf
     dbh.close();
     throw err;
   }
+  installPipeline();
   return { config, dbh, concept, logger };
 }

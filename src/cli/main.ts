@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors.ts';
 import { registerConceptCommands } from './commands/concept.ts';
 import { registerCrawlCommands } from './commands/crawl.ts';
+import { registerMatchingCommands } from './commands/matching.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerTokenCommands } from './commands/token.ts';
 
@@ -16,6 +17,7 @@ export function buildCli(): Command {
   registerMigrateCommand(program);
   registerConceptCommands(program);
   registerCrawlCommands(program);
+  registerMatchingCommands(program);
   registerTokenCommands(program);
   return program;
 }

@@ -1,6 +1,7 @@
 import { sourceAdapters } from '../../crawlers/index.ts';
 import { runCrawl } from '../../crawlers/run.ts';
 import type { AppContext } from '../context.ts';
+import { matchCalls } from '../matching/service.ts';
 import type { Scheduler } from './scheduler.ts';
 
 /**
@@ -16,5 +17,14 @@ export function registerJobs(ctx: AppContext, scheduler: Scheduler): void {
       run: (signal) => runCrawl(ctx, adapter, { trigger: 'schedule', signal }),
     });
   }
+  // Scores depend on days to the next deadline: refresh all matches once a day.
+  scheduler.add({
+    name: 'match:daily',
+    cron: '15 6 * * *',
+    run: async () => {
+      const result = matchCalls(ctx);
+      ctx.logger.info(result, 'daily re-match finished');
+    },
+  });
   ctx.logger.info({ jobs: scheduler.jobNames }, 'scheduler started');
 }

@@ -1,5 +1,11 @@
-import { stemmer as stemEn } from '@orama/stemmers/english';
-import { stemmer as stemDe } from '@orama/stemmers/german';
+import snowball from 'snowball-stemmers';
+import { fold as foldText } from '../matching/text.ts';
+
+// The same Snowball stemmers and folding as the matcher, so search and matching agree on words.
+const german = snowball.newStemmer('german');
+const english = snowball.newStemmer('english');
+const stemDe = (t: string) => german.stem(t);
+const stemEn = (t: string) => english.stem(t);
 
 /**
  * Text normalisation shared by the call search index and its queries, so both sides of a
@@ -8,11 +14,10 @@ import { stemmer as stemDe } from '@orama/stemmers/german';
 
 /** Lower-cases and removes diacritics: "Städtepartnerschaft" → "stadtepartnerschaft". */
 export function fold(text: string): string {
-  return text
+  // The matcher's folding (ß, æ, ø, ł …), plus marks of any script (it keeps only Latin ones).
+  return foldText(text)
     .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/ß/g, 'ss')
-    .toLowerCase();
+    .replace(/\p{M}+/gu, '');
 }
 
 /** Splits on everything that is not a letter or digit (hyphens split too: "CERV-2026" → cerv, 2026). */

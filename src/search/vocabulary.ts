@@ -6,8 +6,10 @@ import { analyze } from './text.ts';
  * funding language. A query word found in a group also searches the group's other words, so
  * "Städtepartnerschaft" finds an English "town twinning" call.
  *
- * The rule set (`rules/default-rules.json`, key `vocabulary`) is the source of truth once it
- * has one; this built-in list is the fallback and stays deliberately small.
+ * A rule set may carry synonym groups as an array under `vocabulary`; those are used then. The
+ * default rule set's `vocabulary` is a per-action-field profile instead (field key → German and
+ * English terms, partner countries included): expanding a query word into a whole field's
+ * profile would flood the results, so search keeps this built-in list for that shape.
  */
 export type VocabularyGroup = readonly string[];
 
@@ -84,13 +86,15 @@ export function groupsFromUnknown(value: unknown): VocabularyGroup[] {
   return [];
 }
 
-/** The rule file's vocabulary when it has one, else the built-in list. */
+/** The rule file's synonym groups when it has them (an array), else the built-in list. */
 export function loadVocabulary(rulesFile: string): VocabularyGroup[] {
   if (existsSync(rulesFile)) {
     try {
       const parsed = JSON.parse(readFileSync(rulesFile, 'utf8')) as { vocabulary?: unknown };
-      const groups = groupsFromUnknown(parsed.vocabulary);
-      if (groups.length > 0) return groups;
+      if (Array.isArray(parsed.vocabulary)) {
+        const groups = groupsFromUnknown(parsed.vocabulary);
+        if (groups.length > 0) return groups;
+      }
     } catch {
       // An unreadable rule file is the matcher's error to report; search falls back quietly.
     }

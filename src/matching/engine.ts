@@ -1,0 +1,255 @@
+import type { Concept } from '../concept/schema.ts';
+import type { Eligibility } from '../domain/enums.ts';
+import { AppError } from '../errors.ts';
+import { type CallFacts, type CityProfile, cityFact, cityProfile } from './facts.ts';
+import { type CompiledLeaf, compileLeaf, type LeafOutcome, WildIndex } from './operators.ts';
+import { bm25Table, conceptTargets, type MatchTarget, profileStems, profileText } from './profiles.ts';
+import type { Condition, Effect, Leaf, Rule, RuleSet, Scoring } from './rules-schema.ts';
+import { parseRuleSet } from './rules-schema.ts';
+import { stopwords } from './text.ts';
+
+/** A condition tree with each node's outcome; leaves carry the terms or values that decided them. */
+export type ConditionOutcome =
+  | { kind: 'all' | 'any' | 'not'; ok: boolean; children: ConditionOutcome[] }
+  | ({ kind: 'leaf'; fact: string; operator: string; value: unknown } & LeafOutcome);
+
+interface CompiledCondition {
+  test(f: CallFacts): boolean;
+  explain(f: CallFacts): ConditionOutcome;
+}
+
+export interface CompiledRule {
+  rule: Rule;
+  index: number;
+  /** Target indices the effect applies to. */
+  targets: number[];
+  cond: CompiledCondition;
+}
+
+/** Per call: score, eligibility and the rules that fired, for every target (by target index). */
+export interface CallScores {
+  callId: string;
+  scores: Float64Array;
+  /** 0 eligible, 1 unclear, 2 excluded. */
+  eligibility: Uint8Array;
+  /** Text relevance points per target (before saturation). */
+  textPoints: Float64Array;
+  fired: number[];
+}
+
+export const eligibilityNames: readonly Eligibility[] = ['eligible', 'unclear', 'excluded'];
+
+export interface Engine {
+  ruleSet: RuleSet;
+  scoring: Scoring;
+  targets: MatchTarget[];
+  targetIndex: Map<string, MatchTarget>;
+  rules: CompiledRule[];
+  city: CityProfile;
+  score(f: CallFacts): CallScores;
+  /** The stems of the call that carry most of the text relevance for one target. */
+  textTerms(f: CallFacts, target: number, limit?: number): { term: string; weight: number }[];
+  bm25(f: CallFacts, target: number): number;
+}
+
+function compileCondition(
+  c: Condition,
+  path: string,
+  wild: WildIndex,
+  resolve: (n: string) => string | string[] | undefined,
+): CompiledCondition {
+  if ('all' in c) {
+    const kids = c.all.map((k, i) => compileCondition(k, `${path}.all.${i}`, wild, resolve));
+    return {
+      test: (f) => kids.every((k) => k.test(f)),
+      explain(f) {
+        const children = kids.map((k) => k.explain(f));
+        return { kind: 'all', ok: children.every((x) => x.ok), children };
+      },
+    };
+  }
+  if ('any' in c) {
+    const kids = c.any.map((k, i) => compileCondition(k, `${path}.any.${i}`, wild, resolve));
+    return {
+      test: (f) => kids.some((k) => k.test(f)),
+      explain(f) {
+        const children = kids.map((k) => k.explain(f));
+        return { kind: 'any', ok: children.some((x) => x.ok), children };
+      },
+    };
+  }
+  if ('not' in c) {
+    const kid = compileCondition(c.not, `${path}.not`, wild, resolve);
+    return {
+      test: (f) => !kid.test(f),
+      explain(f) {
+        const child = kid.explain(f);
+        return { kind: 'not', ok: !child.ok, children: [child] };
+      },
+    };
+  }
+  const leaf: Leaf = c;
+  const compiled: CompiledLeaf = compileLeaf(leaf, path, wild, resolve);
+  return {
+    test: compiled.test,
+    explain: (f) => ({
+      kind: 'leaf',
+      fact: leaf.fact,
+      operator: leaf.operator,
+      value: leaf.value,
+      ...compiled.explain(f),
+    }),
+  };
+}
+
+const saturate = (raw: number, scale: number) =>
+  Math.round(1000 * (1 - Math.exp(-Math.max(0, raw) / scale))) / 10;
+
+/**
+ * Compiles a rule set against the concept once: conditions become closures, targets indices,
+ * profiles a BM25 weight table. Scoring a call is then a pass over the rules plus one map
+ * lookup per distinct stem of the call.
+ */
+export function compileEngine(input: RuleSet | unknown, concept: Concept): Engine {
+  const targets = conceptTargets(concept);
+  const targetIndex = new Map(targets.map((t) => [t.id, t]));
+  const ruleSet = parseRuleSet(input, new Set(targetIndex.keys()));
+  const city = cityProfile(concept);
+  const wild = new WildIndex();
+  const resolve = (name: string) => cityFact(city, name);
+  const rules: CompiledRule[] = [];
+  ruleSet.rules.forEach((rule, i) => {
+    if (!rule.enabled) return;
+    const ids = Array.isArray(rule.target) ? rule.target : [rule.target];
+    const idx = ids.includes('all')
+      ? targets.map((t) => t.index)
+      : ids.map((id) => targetIndex.get(id)!.index);
+    const c = rule.conditions as Condition;
+    rules.push({
+      rule,
+      index: rules.length,
+      targets: [...new Set(idx)],
+      cond: compileCondition(c, `rules.${i}.conditions`, wild, resolve),
+    });
+  });
+  if (wild.size > 5000) throw new AppError('RULES_INVALID', 'too many wildcard terms (at most 5000)');
+
+  const byTarget: { add: [number, number][]; mul: [number, number][]; excl: number[]; unclear: number[] }[] =
+    targets.map(() => ({ add: [], mul: [], excl: [], unclear: [] }));
+  for (const r of rules) {
+    const e: Effect = r.rule.effect;
+    for (const t of r.targets) {
+      const slot = byTarget[t]!;
+      if (e.type === 'add') slot.add.push([r.index, e.points]);
+      else if (e.type === 'multiply') slot.mul.push([r.index, e.factor]);
+      else if (e.type === 'exclude') slot.excl.push(r.index);
+      else slot.unclear.push(r.index);
+    }
+  }
+
+  const profiles = targets.map((t) => ({
+    index: t.index,
+    stems: profileStems(profileText(concept, ruleSet, city, t)),
+  }));
+  const fieldTable = bm25Table(profiles.filter((p) => targets[p.index]!.kind === 'action-field'));
+  const measureTable = bm25Table(profiles.filter((p) => targets[p.index]!.kind === 'measure'));
+  const fieldOf = targets.map((t) => targetIndex.get(t.fieldKey)!.index);
+  const scoring = ruleSet.scoring;
+  const n = targets.length;
+  const termCache = new WeakMap<CallFacts, { term: string; weight: number }[][]>();
+
+  const bm25All = (f: CallFacts): Float64Array => {
+    const sums = new Float64Array(n);
+    for (const stem of f.docs.text.positions.keys()) {
+      if (stopwords.has(stem)) continue;
+      const a = fieldTable.get(stem);
+      if (a) for (const [t, w] of a) sums[t]! += w;
+      const b = measureTable.get(stem);
+      if (b) for (const [t, w] of b) sums[t]! += w;
+    }
+    return sums;
+  };
+
+  return {
+    ruleSet,
+    scoring,
+    targets,
+    targetIndex,
+    rules,
+    city,
+    score(f) {
+      const fired = new Uint8Array(rules.length);
+      const firedList: number[] = [];
+      for (const r of rules) {
+        if (r.cond.test(f)) {
+          fired[r.index] = 1;
+          firedList.push(r.index);
+        }
+      }
+      const sums = bm25All(f);
+      const raw = new Float64Array(n);
+      const textPoints = new Float64Array(n);
+      const eligibility = new Uint8Array(n);
+      // Fields first: measures inherit a share of their field's raw points.
+      for (let t = 0; t < n; t++) {
+        const slot = byTarget[t]!;
+        const s = sums[t]!;
+        textPoints[t] = (scoring.textWeight * s) / (s + scoring.textHalf);
+        let points = textPoints[t]!;
+        for (const [ri, p] of slot.add) if (fired[ri]) points += p;
+        if (targets[t]!.kind === 'measure') points += scoring.measureInherit * raw[fieldOf[t]!]!;
+        for (const [ri, m] of slot.mul) if (fired[ri]) points *= m;
+        raw[t] = points;
+        if (slot.excl.some((ri) => fired[ri])) eligibility[t] = 2;
+        else if (slot.unclear.some((ri) => fired[ri])) eligibility[t] = 1;
+      }
+      const scores = new Float64Array(n);
+      for (let t = 0; t < n; t++) scores[t] = saturate(raw[t]!, scoring.scale);
+      return { callId: f.callId, scores, eligibility, textPoints, fired: firedList };
+    },
+    bm25(f, target) {
+      return bm25All(f)[target]!;
+    },
+    textTerms(f, target, limit = 5) {
+      let all = termCache.get(f);
+      if (!all) {
+        all = targets.map(() => [] as { term: string; weight: number }[]);
+        for (const stem of f.docs.text.positions.keys()) {
+          if (stopwords.has(stem)) continue;
+          for (const table of [fieldTable, measureTable]) {
+            const hits = table.get(stem);
+            if (hits)
+              for (const [t, w] of hits) all[t]!.push({ term: stem, weight: Math.round(w * 100) / 100 });
+          }
+        }
+        termCache.set(f, all);
+      }
+      return [...all[target]!]
+        .sort((a, b) => b.weight - a.weight || a.term.localeCompare(b.term))
+        .slice(0, limit);
+    },
+  };
+}
+
+/**
+ * Ranking tier: eligible calls first, then calls whose eligibility is unclear, excluded calls
+ * last; within a tier by score. An excluded call never ranks above an eligible or unclear one,
+ * an unclear call never above an eligible one.
+ */
+export function rankTier(eligibility: Eligibility): number {
+  return eligibility === 'eligible' ? 2 : eligibility === 'unclear' ? 1 : 0;
+}
+
+export interface Ranked {
+  id: string;
+  score: number;
+  eligibility: Eligibility;
+}
+
+/** Best first: tier, then score, then id (stable across runs). */
+export function compareRanked() {
+  return (a: Ranked, b: Ranked): number =>
+    rankTier(b.eligibility) - rankTier(a.eligibility) ||
+    b.score - a.score ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}

@@ -1,0 +1,89 @@
+import type Database from 'better-sqlite3';
+import type { Deadline } from '../domain/call.ts';
+import type { MatchableCall } from './facts.ts';
+
+/** A call as the matcher reads it, with the content hash that keys the token cache. */
+export interface LoadedCall extends MatchableCall {
+  contentHash: string;
+}
+
+interface Row {
+  id: string;
+  source: MatchableCall['source'];
+  programme: string | null;
+  identifier: string | null;
+  funder: string | null;
+  title: string;
+  summary: string;
+  description: string;
+  language: string;
+  status: MatchableCall['status'];
+  budget: string | null;
+  funding_rate: number | null;
+  applicant_types: string;
+  applicants_text: string | null;
+  countries: string;
+  nuts: string;
+  keywords: string;
+  content_hash: string;
+}
+
+const columns = `id, source, programme, identifier, funder, title, summary, description, language, status, budget,
+  funding_rate, applicant_types, applicants_text, countries, nuts, keywords, content_hash`;
+
+/**
+ * Reads only what matching needs, straight from SQLite: a full re-match reads every call, and
+ * parsing each through the zod schema would cost more than scoring it.
+ */
+export function loadCallsForMatching(sqlite: Database.Database, ids?: readonly string[]): LoadedCall[] {
+  const rows: Row[] = [];
+  const dls = new Map<string, Deadline[]>();
+  const addDeadlines = (
+    list: { call_id: string; at: string; time_zone: string; raw: string; stage: string }[],
+  ) => {
+    for (const d of list) {
+      const arr = dls.get(d.call_id) ?? [];
+      arr.push({ at: d.at, timeZone: d.time_zone, raw: d.raw, stage: d.stage as Deadline['stage'] });
+      dls.set(d.call_id, arr);
+    }
+  };
+  const dlSql = 'SELECT call_id, at, time_zone, raw, stage FROM call_deadlines';
+  if (!ids) {
+    rows.push(...(sqlite.prepare(`SELECT ${columns} FROM calls ORDER BY id`).all() as Row[]));
+    addDeadlines(sqlite.prepare(`${dlSql} ORDER BY call_id, position`).all() as never);
+  } else {
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const marks = chunk.map(() => '?').join(',');
+      rows.push(
+        ...(sqlite.prepare(`SELECT ${columns} FROM calls WHERE id IN (${marks})`).all(...chunk) as Row[]),
+      );
+      addDeadlines(
+        sqlite
+          .prepare(`${dlSql} WHERE call_id IN (${marks}) ORDER BY call_id, position`)
+          .all(...chunk) as never,
+      );
+    }
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    source: r.source,
+    programme: r.programme ?? undefined,
+    identifier: r.identifier ?? undefined,
+    funder: r.funder ?? undefined,
+    title: r.title,
+    summary: r.summary,
+    description: r.description,
+    language: r.language,
+    status: r.status,
+    deadlines: dls.get(r.id) ?? [],
+    budget: r.budget ? JSON.parse(r.budget) : undefined,
+    fundingRate: r.funding_rate ?? undefined,
+    applicantTypes: JSON.parse(r.applicant_types),
+    applicantsText: r.applicants_text ?? undefined,
+    countries: JSON.parse(r.countries),
+    nuts: JSON.parse(r.nuts),
+    keywords: JSON.parse(r.keywords),
+    contentHash: r.content_hash,
+  }));
+}

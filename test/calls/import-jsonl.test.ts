@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { applicantTypesOf, datesIn, parseDeadlines, parseImportFile } from '../../src/calls/import-jsonl.ts';
+
+const now = new Date('2026-05-01T00:00:00Z');
+const good = (over: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    id: 'tt-2026',
+    source: 'eu-ft',
+    programme: 'CERV',
+    identifier: 'CERV-2026-CITIZENS-TOWN-TT',
+    title: 'Town Twinning',
+    summary: 'Exchanges between twinned towns.',
+    applicants: 'Towns and municipalities',
+    deadlines: ['2026-09-17T17:00'],
+    funding: 'EUR 4,000,000',
+    language: 'en',
+    url: 'https://example.org/tt',
+    origin: 'ignored extra key',
+    ...over,
+  });
+
+describe('JSON Lines import', () => {
+  it('imports good lines and reports bad ones with line number and reason', () => {
+    const text = [
+      good(),
+      '{not json',
+      '',
+      good({ id: 'b', title: '' }),
+      '[1,2]',
+      good({ id: 'c', source: 'bmz', deadlines: ['bis Mai 2018', '16 September 2025'] }),
+      good(),
+    ].join('\n');
+    const { calls, errors } = parseImportFile(text, now);
+    expect(calls.map((c) => [c.line, c.fileId, c.call.id])).toEqual([
+      [1, 'tt-2026', 'eu-ft:tt-2026'],
+      [6, 'c', 'import:c'],
+    ]);
+    expect(errors.map((e) => e.line)).toEqual([2, 4, 5, 7]);
+    expect(errors[0]!.reason).toMatch(/not valid JSON/);
+    expect(errors[1]!.reason).toMatch(/^title: /);
+    expect(errors[2]!.reason).toBe('expected a JSON object');
+    expect(errors[3]!.reason).toMatch(/duplicate id "tt-2026" \(first on line 1\)/);
+    const c = calls[1]!.call;
+    expect(c.funder).toBe('bmz');
+    expect(c.deadlines.map((d) => d.at)).toEqual(['2025-09-16T23:59:59.000Z']);
+    expect(c.status).toBe('closed');
+    expect(calls[0]!.call.status).toBe('open');
+    expect(calls[0]!.call.applicantTypes).toEqual(['municipality']);
+  });
+
+  it('reads ISO dates, ranges and published dates', () => {
+    expect(datesIn('Open 2024-11-05 to 2025-02-04')).toEqual([
+      '2024-11-05T23:59:59.000Z',
+      '2025-02-04T23:59:59.000Z',
+    ]);
+    expect(datesIn('16. März 2026')).toEqual(['2026-03-16T23:59:59.000Z']);
+    expect(datesIn('31.07.2023')).toEqual(['2023-07-31T23:59:59.000Z']);
+    expect(parseDeadlines(['Projektskizze 2023-07-31', 'Antrag 2023-09-30']).map((d) => d.stage)).toEqual([
+      'sketch',
+      'full-application',
+    ]);
+  });
+
+  it('maps applicant texts to applicant types', () => {
+    expect(applicantTypesOf('Kleine und mittlere Unternehmen')).toEqual(['sme', 'company']);
+    expect(applicantTypesOf('Postdoctoral researchers')).toEqual(['research', 'individual']);
+    expect(applicantTypesOf('Deutsche Kommunen und ihre Partnerschaftsvereine')).toEqual([
+      'municipality',
+      'ngo',
+    ]);
+    expect(applicantTypesOf('')).toEqual([]);
+  });
+});

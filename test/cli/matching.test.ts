@@ -1,0 +1,65 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fromPackage } from '../../src/paths.ts';
+import { useTmpDir } from '../helpers/tmp.ts';
+
+const bin = fromPackage('bin', 'foerdermatch.js');
+const lines = [
+  {
+    id: 'tt',
+    source: 'eu-ft',
+    programme: 'Citizens, Equality, Rights and Values (CERV)',
+    identifier: 'CERV-2024-CITIZENS-TOWN-TT',
+    title: 'Town Twinning',
+    summary: 'Exchanges between citizens of twinned towns.',
+    applicants: 'Towns and municipalities',
+    deadlines: ['2024-09-19T17:00'],
+    language: 'en',
+  },
+  {
+    id: 'eic',
+    source: 'eu-ft',
+    programme: 'Horizon Europe – EIC',
+    title: 'EIC Accelerator',
+    summary: 'Equity for start-ups in towns and municipalities.',
+    applicants: 'Start-ups and SMEs',
+    deadlines: [],
+  },
+];
+
+describe('foerdermatch import / match / rank (real process)', () => {
+  const tmp = useTmpDir();
+
+  it('imports good lines, reports bad ones, then matches', () => {
+    const dir = tmp();
+    const file = join(dir, 'calls.jsonl');
+    writeFileSync(file, `${JSON.stringify(lines[0])}\n{"id": "x"}\n${JSON.stringify(lines[1])}\n`);
+    const env = { PATH: process.env.PATH, DATABASE_PATH: join(dir, 'cli.db') };
+    const imp = spawnSync(process.execPath, [bin, 'import', file], { env, encoding: 'utf8' });
+    expect(imp.status).toBe(2);
+    expect(imp.stderr).toContain('calls.jsonl:2: title:');
+    expect(imp.stdout).toMatch(/^2 importiert/);
+    const m = execFileSync(process.execPath, [bin, 'match'], { env, encoding: 'utf8' });
+    expect(m).toMatch(/^2 Calls, \d+ Treffer/);
+  });
+
+  it('rank --json ranks every target, excluded calls last', () => {
+    const dir = tmp();
+    const file = join(dir, 'calls.jsonl');
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
+    const out = execFileSync(
+      process.execPath,
+      [bin, 'rank', '--calls', file, '--ignore-deadlines', '--top', '2', '--json'],
+      { env: { PATH: process.env.PATH, DATABASE_PATH: join(dir, 'unused.db') }, encoding: 'utf8' },
+    );
+    const r = JSON.parse(out);
+    expect(Object.keys(r.actionFields)).toHaveLength(12);
+    expect(Object.keys(r.measures)).toHaveLength(60);
+    const tw = r.actionFields.staedtepartnerschaften;
+    expect(tw.map((e: { id: string }) => e.id)).toEqual(['tt', 'eic']);
+    expect(tw[1].excluded).toBe(true);
+    expect(tw[1].reasons[0]).toMatch(/^Ausgeschlossen: Nur Unternehmen/);
+  });
+});

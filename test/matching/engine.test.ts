@@ -1,0 +1,202 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compareRanked, compileEngine, eligibilityNames } from '../../src/matching/engine.ts';
+import { explain } from '../../src/matching/explain.ts';
+import { callFacts } from '../../src/matching/facts.ts';
+import type { RuleSetInput } from '../../src/matching/rules-schema.ts';
+import { sampleCall } from '../helpers/calls.ts';
+import { concept } from './helpers.ts';
+
+const base: RuleSetInput = {
+  vocabulary: { ostseeraum: { de: ['Ostsee'], en: ['Baltic Sea'] } },
+  rules: [
+    {
+      id: 'baltic',
+      name: 'Ostseeraum',
+      nameEn: 'Baltic Sea Region',
+      target: ['ostseeraum', 'ostseeraum-1'],
+      conditions: { any: [{ fact: 'text', operator: 'containsAny', value: ['Baltic Sea', 'Ostsee'] }] },
+      effect: { type: 'add', points: 50 },
+    },
+    {
+      id: 'companies-only',
+      name: 'Nur Unternehmen',
+      target: 'all',
+      conditions: {
+        all: [
+          { fact: 'applicantTypes', operator: 'in', value: ['sme', 'company'] },
+          { not: { fact: 'applicantTypes', operator: 'in', value: ['municipality'] } },
+        ],
+      },
+      effect: {
+        type: 'exclude',
+        reason: 'Nur Unternehmen antragsberechtigt',
+        reasonEn: 'Only companies may apply',
+      },
+    },
+    {
+      id: 'no-applicants',
+      name: 'Antragsberechtigte unbekannt',
+      target: 'all',
+      conditions: {
+        all: [
+          {
+            not: { fact: 'applicantTypes', operator: 'in', value: ['municipality', 'sme', 'company', 'ngo'] },
+          },
+        ],
+      },
+      effect: { type: 'unclear', reason: 'Antragsberechtigte nicht angegeben' },
+    },
+  ],
+};
+
+const engine = compileEngine(base, concept);
+const baltic = sampleCall({
+  id: 'eu-ft:BALTIC',
+  title: 'Baltic Sea cooperation',
+  summary: 'Projects around the Baltic Sea for cities and regions.',
+  applicantTypes: ['municipality'],
+});
+const idx = (t: string) => engine.targetIndex.get(t)!.index;
+
+describe('scoring and explanations', () => {
+  it('explains fired rules with the terms that made them fire and the text part', () => {
+    const f = callFacts(baltic, engine.city);
+    const s = engine.score(f);
+    const ex = explain(engine, f, s, idx('ostseeraum'));
+    expect(ex.eligibility).toBe('eligible');
+    expect(ex.rules).toEqual([
+      {
+        id: 'baltic',
+        name: 'Ostseeraum',
+        effect: '+50 points',
+        evidence: [{ fact: 'text', operator: 'containsAny', found: ['Baltic Sea'] }],
+      },
+    ]);
+    expect(ex.text.points).toBeGreaterThan(0);
+    expect(ex.text.terms.map((t) => t.term)).toContain('baltic');
+    expect(ex.reason).toContain('Ostseeraum');
+    expect(ex.reasonEn).toContain('Baltic Sea Region');
+    expect(ex.score).toBeGreaterThan(s.scores[idx('chinastrategie')]!);
+  });
+
+  it('excludes with a visible German and English reason', () => {
+    const f = callFacts({ ...baltic, applicantTypes: ['sme'] }, engine.city);
+    const s = engine.score(f);
+    const ex = explain(engine, f, s, idx('ostseeraum'));
+    expect(ex.eligibility).toBe('excluded');
+    expect(ex.exclusions).toEqual([
+      {
+        ruleId: 'companies-only',
+        reason: 'Nur Unternehmen antragsberechtigt',
+        reasonEn: 'Only companies may apply',
+      },
+    ]);
+    expect(ex.reason).toBe('Ausgeschlossen: Nur Unternehmen antragsberechtigt');
+    expect(ex.reasonEn).toBe('Excluded: Only companies may apply');
+  });
+
+  it('marks unclear eligibility and says why not for rules that did not fire', () => {
+    const f = callFacts(
+      { ...baltic, summary: 'Nothing about the sea.', title: 'Other', applicantTypes: [] },
+      engine.city,
+    );
+    const ex = explain(engine, f, engine.score(f), idx('ostseeraum'), { whyNot: true });
+    expect(ex.eligibility).toBe('unclear');
+    expect(ex.unclear[0]!.reason).toBe('Antragsberechtigte nicht angegeben');
+    const why = ex.whyNot!.find((w) => w.id === 'baltic')!;
+    expect(why.failed).toMatchObject({
+      kind: 'any',
+      ok: false,
+      children: [{ kind: 'leaf', fact: 'text', ok: false }],
+    });
+  });
+
+  it('measures inherit part of their field and get their own rules', () => {
+    const f = callFacts(baltic, engine.city);
+    const s = engine.score(f);
+    expect(s.scores[idx('ostseeraum-1')]!).toBeGreaterThan(s.scores[idx('ostseeraum-2')]!);
+  });
+});
+
+const wordPool = [
+  'Baltic',
+  'Sea',
+  'Ostsee',
+  'twinning',
+  'China',
+  'Kommunen',
+  'climate',
+  'youth',
+  'SDG',
+  'network',
+  'tender',
+];
+const callArb = fc.record({
+  words: fc.array(fc.constantFrom(...wordPool), { maxLength: 12 }),
+  applicantTypes: fc.subarray(['municipality', 'sme', 'company', 'ngo'] as const),
+});
+const toCall = (
+  c: { words: string[]; applicantTypes: ('municipality' | 'sme' | 'company' | 'ngo')[] },
+  i: number,
+) =>
+  sampleCall({
+    id: `eu-ft:P${i}`,
+    title: 'Call',
+    summary: c.words.join(' '),
+    description: '',
+    keywords: [],
+    applicantTypes: [...c.applicantTypes],
+  });
+
+describe('scorer properties', () => {
+  it('adding a satisfied "add" rule never lowers a score', () => {
+    fc.assert(
+      fc.property(
+        callArb,
+        fc.integer({ min: 0, max: 100 }),
+        fc.constantFrom(...engine.targets.map((t) => t.id)),
+        (c, points, target) => {
+          const more = compileEngine(
+            {
+              ...base,
+              rules: [
+                ...base.rules,
+                {
+                  id: 'always',
+                  name: 'Immer',
+                  target,
+                  conditions: { all: [] },
+                  effect: { type: 'add', points },
+                },
+              ],
+            },
+            concept,
+          );
+          const call = toCall(c, 0);
+          const a = engine.score(callFacts(call, engine.city));
+          const b = more.score(callFacts(call, more.city));
+          return engine.targets.every((t) => b.scores[t.index]! >= a.scores[t.index]!);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('an excluded call never ranks above an eligible one', () => {
+    fc.assert(
+      fc.property(fc.array(callArb, { minLength: 2, maxLength: 12 }), (cs) => {
+        const t = idx('ostseeraum');
+        const ranked = cs
+          .map((c, i) => {
+            const s = engine.score(callFacts(toCall(c, i), engine.city));
+            return { id: String(i), score: s.scores[t]!, eligibility: eligibilityNames[s.eligibility[t]!]! };
+          })
+          .sort(compareRanked());
+        const firstExcluded = ranked.findIndex((r) => r.eligibility === 'excluded');
+        return firstExcluded === -1 || ranked.slice(firstExcluded).every((r) => r.eligibility === 'excluded');
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { upsertCall } from '../../src/calls/store.ts';
+import type { AppContext } from '../../src/context.ts';
+import { AppError } from '../../src/errors.ts';
+import {
+  explainMatch,
+  getActiveRuleSet,
+  listRuleSetVersions,
+  matchCalls,
+  matchPending,
+  previewRuleSet,
+  rollbackRuleSet,
+  saveRuleSet,
+} from '../../src/matching/service.ts';
+import { fromPackage } from '../../src/paths.ts';
+import { sampleCall } from '../helpers/calls.ts';
+import { useTestContext } from '../helpers/context.ts';
+
+const now = new Date('2026-05-01T00:00:00Z');
+const defaults = JSON.parse(readFileSync(fromPackage('rules', 'default-rules.json'), 'utf8'));
+
+const calls = [
+  sampleCall(),
+  sampleCall({
+    id: 'eu-ft:BALTIC-1',
+    sourceId: 'BALTIC-1',
+    identifier: 'INTERREG-BSR-1',
+    programme: 'Interreg Baltic Sea Region',
+    title: 'Small projects in the Baltic Sea Region',
+    summary:
+      'Cooperation of cities and regions around the Baltic Sea on the EU Strategy for the Baltic Sea Region.',
+    description: '',
+    keywords: [],
+  }),
+  sampleCall({
+    id: 'eu-ft:EIC-1',
+    sourceId: 'EIC-1',
+    identifier: 'HORIZON-EIC-1',
+    programme: 'Horizon Europe – EIC Accelerator',
+    title: 'EIC Accelerator for start-ups',
+    summary: 'Grants and equity for start-ups and SMEs scaling up breakthrough innovations.',
+    applicantTypes: ['sme'],
+    description: '',
+    keywords: [],
+  }),
+];
+
+function seed(ctx: AppContext) {
+  for (const c of calls) upsertCall(ctx.dbh.db, c, { now });
+}
+
+function matchRows(ctx: AppContext) {
+  return ctx.dbh.sqlite
+    .prepare(
+      'SELECT call_id, target, score, eligibility, reason, explanation, rule_version FROM matches ORDER BY call_id, target',
+    )
+    .all();
+}
+
+describe('rule set versions', () => {
+  const open = useTestContext();
+
+  it('seeds version 1 from the rules file on first use', () => {
+    const ctx = open();
+    const active = getActiveRuleSet(ctx);
+    expect(active.version).toBe(1);
+    expect(active.author).toBe('system');
+    expect(active.rules.rules.length).toBe(defaults.rules.length);
+  });
+
+  it('saves new versions, rejects invalid ones with paths and rolls back', () => {
+    const ctx = open();
+    seed(ctx);
+    getActiveRuleSet(ctx);
+    const smaller = { ...defaults, rules: defaults.rules.slice(0, 5) };
+    expect(saveRuleSet(ctx, { rules: smaller, author: 'anna', comment: 'weniger Regeln' })).toEqual({
+      version: 2,
+    });
+    expect(getActiveRuleSet(ctx).rules.rules).toHaveLength(5);
+    expect(matchRows(ctx).every((r) => (r as { rule_version: number }).rule_version === 2)).toBe(true);
+
+    let caught: unknown;
+    try {
+      saveRuleSet(ctx, { rules: { rules: [{ id: 'x' }] }, author: 'anna', comment: 'kaputt' });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(AppError);
+    expect((caught as AppError).code).toBe('RULES_INVALID');
+    expect((caught as AppError).details.map((d) => d.path)).toContain('rules.0.name');
+    expect(getActiveRuleSet(ctx).version).toBe(2);
+
+    expect(rollbackRuleSet(ctx, 1, 'ben')).toEqual({ version: 3 });
+    const active = getActiveRuleSet(ctx);
+    expect(active.rules.rules).toHaveLength(defaults.rules.length);
+    const versions = listRuleSetVersions(ctx);
+    expect(versions.map((v) => [v.version, v.active, v.restoredFrom])).toEqual([
+      [3, true, 1],
+      [2, false, null],
+      [1, false, null],
+    ]);
+    expect(() => rollbackRuleSet(ctx, 99, 'ben')).toThrow(/does not exist/);
+  });
+});
+
+describe('matching stored calls', () => {
+  const open = useTestContext();
+
+  it('writes explained matches and clears needs_match', () => {
+    const ctx = open();
+    seed(ctx);
+    const r = matchCalls(ctx, { now });
+    expect(r.calls).toBe(3);
+    const twinning = ctx.dbh.sqlite
+      .prepare(
+        "SELECT * FROM matches WHERE call_id = 'eu-ft:CERV-2026-CITIZENS-TOWN-TT' AND target = 'staedtepartnerschaften'",
+      )
+      .get() as { score: number; eligibility: string; reason: string; explanation: string };
+    expect(twinning.eligibility).toBe('eligible');
+    expect(twinning.score).toBeGreaterThan(50);
+    expect(twinning.reason).toMatch(/^Städtepartnerschaften: /);
+    const ex = JSON.parse(twinning.explanation);
+    expect(ex.reasonEn).toMatch(/Town Twinning/);
+    expect(ex.rules.length).toBeGreaterThan(0);
+    const eic = ctx.dbh.sqlite
+      .prepare("SELECT eligibility, reason FROM matches WHERE call_id = 'eu-ft:EIC-1'")
+      .all() as {
+      eligibility: string;
+      reason: string;
+    }[];
+    expect(eic.every((m) => m.eligibility === 'excluded' && m.reason.startsWith('Ausgeschlossen:'))).toBe(
+      true,
+    );
+    expect(ctx.dbh.sqlite.prepare('SELECT COUNT(*) AS n FROM calls WHERE needs_match = 1').get()).toEqual({
+      n: 0,
+    });
+  });
+
+  it('an incremental re-match gives the same rows as a full one', () => {
+    const ctx = open();
+    seed(ctx);
+    matchCalls(ctx, { now });
+    const changed = {
+      ...calls[1]!,
+      summary: `${calls[1]!.summary} Town twinning and youth exchange with Tallinn.`,
+    };
+    upsertCall(ctx.dbh.db, changed, { now });
+    expect(matchPending(ctx, { now })).toMatchObject({ calls: 1 });
+    const incremental = matchRows(ctx);
+    matchCalls(ctx, { now });
+    expect(matchRows(ctx)).toEqual(incremental);
+    expect(matchPending(ctx, { now })).toMatchObject({ calls: 0 });
+  });
+
+  it('explains why and why not', () => {
+    const ctx = open();
+    seed(ctx);
+    const ex = explainMatch(ctx, 'eu-ft:BALTIC-1', 'chinastrategie', { now });
+    expect(ex.whyNot!.some((w) => w.id.startsWith('china'))).toBe(true);
+    const yes = explainMatch(ctx, 'eu-ft:BALTIC-1', 'ostseeraum', { now });
+    expect(yes.rules.map((r) => r.id)).toContain('baltic.region.65');
+    expect(() => explainMatch(ctx, 'eu-ft:NOPE', 'ostseeraum')).toThrow(/unknown call/);
+    expect(() => explainMatch(ctx, 'eu-ft:BALTIC-1', 'mars')).toThrow(/unknown action field/);
+  });
+});
+
+describe('preview', () => {
+  const open = useTestContext();
+
+  it('reports entered/left/moves and feedback effects without saving anything', () => {
+    const ctx = open();
+    seed(ctx);
+    matchCalls(ctx, { now });
+    const tokenId = Number(
+      ctx.dbh.sqlite
+        .prepare(
+          "INSERT INTO api_tokens (name, token_hash, role, created_at) VALUES ('t', 'h', 'admin', '2026-01-01')",
+        )
+        .run().lastInsertRowid,
+    );
+    ctx.dbh.sqlite
+      .prepare(
+        "INSERT INTO feedback (call_id, target, token_id, verdict, created_at, updated_at) VALUES ('eu-ft:CERV-2026-CITIZENS-TOWN-TT', 'staedtepartnerschaften', ?, 'relevant', 'x', 'x')",
+      )
+      .run(tokenId);
+    const before = matchRows(ctx);
+    const draft = {
+      ...defaults,
+      rules: [
+        ...defaults.rules,
+        {
+          id: 'drop-twinning',
+          name: 'Keine Partnerschaften',
+          target: 'staedtepartnerschaften',
+          conditions: { all: [{ fact: 'text', operator: 'containsAny', value: ['twinning'] }] },
+          effect: { type: 'exclude', reason: 'Test' },
+        },
+      ],
+    };
+    const p = previewRuleSet(ctx, draft, { topN: 1, now });
+    const t = p.targets.find((x) => x.target === 'staedtepartnerschaften')!;
+    expect(t.left.map((x) => x.id)).toEqual(['eu-ft:CERV-2026-CITIZENS-TOWN-TT']);
+    expect(t.entered).toHaveLength(1);
+    expect(t.feedback.relevantDroppedOut).toEqual(['eu-ft:CERV-2026-CITIZENS-TOWN-TT']);
+    expect(p.baseVersion).toBe(1);
+    expect(matchRows(ctx)).toEqual(before);
+    expect(listRuleSetVersions(ctx)).toHaveLength(1);
+  });
+});
