@@ -114,6 +114,14 @@ export class HttpClient {
     return Math.max(this.opts.minDelayMs, crawlDelay ? crawlDelay * 1000 : 0);
   }
 
+  /**
+   * Lets requests go to one more host, for a host a source learns during its run (Algolia's
+   * `<app id>-dsn.algolia.net` is only known once the app id is read from interreg.eu).
+   */
+  allowHost(host: string): void {
+    this.allowed.add(host.toLowerCase());
+  }
+
   async request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
     let current = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {

@@ -70,6 +70,17 @@ const envSchema = z.object({
   FDB_BASE_URL: url.default('https://www.foerderdatenbank.de'),
   FDB_DETAIL_REFRESH_DAYS: int(0, 3650).default(28),
   FDB_RESUME_MAX_AGE_HOURS: int(1, 24 * 365).default(7 * 24),
+  INTERREG_BASE_URL: url.default('https://interreg.eu'),
+  /** Unset: `https://<app id>-dsn.algolia.net` with the app id read from the interreg.eu page. */
+  INTERREG_ALGOLIA_BASE_URL: url.default('https://algolia.net'),
+  INTERREG_ALGOLIA_APP_ID: optionalString,
+  INTERREG_ALGOLIA_API_KEY: optionalString,
+  INTERREG_ALGOLIA_INDEX: optionalString,
+  INTERREG_DE_DK_BASE_URL: url.default('https://www.interreg-de-dk.eu'),
+  INTERREG_BSR_BASE_URL: url.default('https://interreg-baltic.eu'),
+  INTERREG_NORTH_SEA_BASE_URL: url.default('https://www.interregnorthsea.eu'),
+  INTERREG_SOUTH_BALTIC_BASE_URL: url.default('https://southbaltic.eu'),
+  SKEW_BASE_URL: url.default('https://skew.engagement-global.de'),
   CRON_EU_FT: cron.default('0 5 * * *'),
   CRON_FOERDERDATENBANK: cron.default('0 3 * * 1'),
   CRON_INTERREG: cron.default('0 4 * * 2'),
@@ -120,6 +131,10 @@ export interface Config {
     readonly baseUrls: Readonly<Record<string, Readonly<Record<string, string>>>>;
     readonly euFt: { readonly pageSize: number };
     readonly foerderdatenbank: { readonly detailRefreshDays: number; readonly resumeMaxAgeHours: number };
+    /** Override of the Algolia app id, search key and index read from interreg.eu (keys rotate). */
+    readonly interreg: {
+      readonly algolia: { readonly appId?: string; readonly apiKey?: string; readonly indexName?: string };
+    };
   };
   readonly http: {
     readonly corsOrigins: readonly string[];
@@ -194,11 +209,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       baseUrls: {
         'eu-ft': { api: stripSlash(e.EU_FT_API_BASE_URL), portal: stripSlash(e.EU_FT_PORTAL_BASE_URL) },
         foerderdatenbank: { site: stripSlash(e.FDB_BASE_URL) },
+        interreg: {
+          site: stripSlash(e.INTERREG_BASE_URL),
+          algolia: stripSlash(e.INTERREG_ALGOLIA_BASE_URL),
+          deDk: stripSlash(e.INTERREG_DE_DK_BASE_URL),
+          bsr: stripSlash(e.INTERREG_BSR_BASE_URL),
+          northSea: stripSlash(e.INTERREG_NORTH_SEA_BASE_URL),
+          southBaltic: stripSlash(e.INTERREG_SOUTH_BALTIC_BASE_URL),
+        },
+        skew: { site: stripSlash(e.SKEW_BASE_URL) },
       },
       euFt: { pageSize: e.EU_FT_PAGE_SIZE },
       foerderdatenbank: {
         detailRefreshDays: e.FDB_DETAIL_REFRESH_DAYS,
         resumeMaxAgeHours: e.FDB_RESUME_MAX_AGE_HOURS,
+      },
+      interreg: {
+        algolia: {
+          ...(e.INTERREG_ALGOLIA_APP_ID ? { appId: e.INTERREG_ALGOLIA_APP_ID } : {}),
+          ...(e.INTERREG_ALGOLIA_API_KEY ? { apiKey: e.INTERREG_ALGOLIA_API_KEY } : {}),
+          ...(e.INTERREG_ALGOLIA_INDEX ? { indexName: e.INTERREG_ALGOLIA_INDEX } : {}),
+        },
       },
     },
     http: {

@@ -103,11 +103,17 @@ describe('crawl runs', () => {
     });
   });
 
-  it('registers one scheduled crawl per source with its cron', async () => {
+  it('registers one scheduled crawl per source with its cron, and the daily re-match', async () => {
     const ctx = makeCtx();
     const scheduler = new Scheduler(pino({ level: 'silent' }));
     registerJobs(ctx, scheduler);
-    expect(scheduler.jobNames).toEqual(['crawl:eu-ft', 'crawl:foerderdatenbank']);
+    expect(scheduler.jobNames).toEqual([
+      'crawl:eu-ft',
+      'crawl:foerderdatenbank',
+      'crawl:interreg',
+      'crawl:skew',
+      'match:daily',
+    ]);
     // EU daily at 05:00 Europe/Berlin.
     const next = scheduler.nextRun('crawl:eu-ft')!;
     expect(
@@ -121,7 +127,7 @@ describe('crawl runs', () => {
   });
 
   it('knows its sources and rejects unknown ones', () => {
-    expect(adapterIds()).toEqual(['eu-ft', 'foerderdatenbank']);
+    expect(adapterIds()).toEqual(['eu-ft', 'foerderdatenbank', 'interreg', 'skew']);
     expect(() => getAdapter('nope')).toThrowError(/Unknown source "nope"/);
   });
 });

@@ -1,0 +1,185 @@
+/**
+ * Date parsing for German, Danish and English funding pages. Dates are published in local
+ * time ("15. Oktober 2025, 12:00 Uhr", "1. april 2025 kl. 12.00", "5th November 2024, 23:59 CET");
+ * we return the UTC instant for an IANA zone. The offset comes from Intl for that very day, so
+ * summer and winter time are right without a fixed +01:00.
+ */
+import { zonedTimeToUtc } from './text.ts';
+
+export interface ParsedDate {
+  /** The instant in UTC, ISO 8601 with Z. */
+  at: string;
+  /** The calendar day as published, YYYY-MM-DD. */
+  date: string;
+  /** False when the text gave only a day; `at` then uses the default time. */
+  hasTime: boolean;
+  /** IANA zone the wall time was interpreted in (UTC when the text said so). */
+  timeZone: string;
+  /** The matched text. */
+  raw: string;
+  /** Position of the match in the searched text. */
+  index: number;
+}
+
+export interface DateOptions {
+  /** Zone of wall times without an explicit offset, e.g. Europe/Berlin. */
+  timeZone: string;
+  /**
+   * Time used for a day without a time. Deadlines end with the day ("23:59", the default);
+   * opening dates start with it ("00:00").
+   */
+  defaultTime?: 'end-of-day' | 'start-of-day';
+}
+
+const months: Record<string, number> = {};
+function addMonths(names: string[][]): void {
+  names.forEach((variants, i) => {
+    for (const v of variants) months[v] = i + 1;
+  });
+}
+// German, Danish and English names and the abbreviations pages use (with or without a dot).
+addMonths([
+  ['januar', 'jan', 'jänner', 'january'],
+  ['februar', 'feb', 'febr', 'february'],
+  ['märz', 'maerz', 'mär', 'mrz', 'marts', 'march', 'mar'],
+  ['april', 'apr'],
+  ['mai', 'maj', 'may'],
+  ['juni', 'jun', 'june'],
+  ['juli', 'jul', 'july'],
+  ['august', 'aug'],
+  ['september', 'sep', 'sept'],
+  ['oktober', 'okt', 'october', 'oct'],
+  ['november', 'nov'],
+  ['dezember', 'dez', 'december', 'dec'],
+]);
+const monthAlternation = Object.keys(months)
+  .sort((a, b) => b.length - a.length)
+  .join('|');
+
+const ZONE_WORDS = 'cest|cet|mesz|mez|utc|gmt';
+
+// A time after the date: ", 12:00 Uhr", " um 12 Uhr", " kl. 12.00", " at 23:59 CET", " (16:00 CET)".
+const TIME_AFTER = String.raw`(?:\s*[,(–-]?\s*(?:um|bis|at|by|kl\.?|klokken|until)?\s*(?<hh>[01]?\d|2[0-3])(?:[:.](?<mi>[0-5]\d)(?![.:]?\d)(?:\s*(?<suffix>uhr|h|am|pm)\b)?|\s*(?<suffix2>uhr|h|am|pm)\b)(?:\s*\(?(?<zone>${ZONE_WORDS})\b\)?)?)?`;
+
+const DAY_MONTH_NAME = String.raw`(?<d1>[0-3]?\d)(?:\.|st|nd|rd|th)?\s+(?:of\s+)?(?<mon1>${monthAlternation})\.?,?\s+(?<y1>\d{4})`;
+const MONTH_NAME_DAY = String.raw`(?<mon2>${monthAlternation})\.?\s+(?<d2>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?<y2>\d{4})`;
+const NUMERIC = String.raw`(?<d3>[0-3]?\d)\.\s?(?<m3>[01]?\d)\.\s?(?<y3>\d{4}|\d{2}(?!\d))`;
+const ISO = String.raw`(?<y4>\d{4})-(?<m4>[01]\d)-(?<d4>[0-3]\d)(?:[T ](?<isoh>[0-2]\d):(?<isomi>[0-5]\d)(?::(?<isos>[0-5]\d)(?:\.\d+)?)?(?<isoz>Z|[+-][0-2]\d:?[0-5]\d)?(?:\s*(?<isozone>${ZONE_WORDS})\b)?)?`;
+
+const DATE_RE = new RegExp(
+  String.raw`(?<![\p{L}\d])(?:${ISO}|${DAY_MONTH_NAME}|${MONTH_NAME_DAY}|${NUMERIC})(?![\p{L}\d])${TIME_AFTER}`,
+  'giu',
+);
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Offset of `timeZone` from UTC at the instant `utcMs`, in minutes (Europe/Berlin in July: 120). */
+export function zoneOffsetMinutes(timeZone: string, utcMs: number): number {
+  let fmt = offsetFormatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    offsetFormatters.set(timeZone, fmt);
+  }
+  const parts = Object.fromEntries(fmt.formatToParts(new Date(utcMs)).map((p) => [p.type, p.value]));
+  const asUtc = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);
+}
+
+function validDay(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function toParsed(
+  groups: Record<string, string | undefined>,
+  raw: string,
+  index: number,
+  options: DateOptions,
+): ParsedDate | undefined {
+  const g = groups;
+  let y: number;
+  let m: number;
+  let d: number;
+  if (g.y4) [y, m, d] = [Number(g.y4), Number(g.m4), Number(g.d4)];
+  else if (g.y1) [y, m, d] = [Number(g.y1), months[g.mon1!.toLowerCase()]!, Number(g.d1)];
+  else if (g.y2) [y, m, d] = [Number(g.y2), months[g.mon2!.toLowerCase()]!, Number(g.d2)];
+  else {
+    const yy = Number(g.y3);
+    [y, m, d] = [g.y3!.length === 2 ? 2000 + yy : yy, Number(g.m3), Number(g.d3)];
+  }
+  if (!validDay(y, m, d)) return undefined;
+  const date = `${y}-${pad(m)}-${pad(d)}`;
+
+  // ISO with an explicit offset is an instant already.
+  if (g.isoz) {
+    const z = g.isoz === 'Z' ? 'Z' : g.isoz.replace(/^([+-]\d\d)(\d\d)$/, '$1:$2');
+    const ms = Date.parse(`${date}T${g.isoh}:${g.isomi}:${g.isos ?? '00'}${z}`);
+    return { at: new Date(ms).toISOString(), date, hasTime: true, timeZone: 'UTC', raw, index };
+  }
+
+  let hour: number | undefined;
+  let minute = 0;
+  if (g.isoh) [hour, minute] = [Number(g.isoh), Number(g.isomi)];
+  else if (g.hh !== undefined) {
+    // The pattern only takes a number as a time with minutes or a marker such as "Uhr", so a
+    // bare number after a date ("15. Oktober 2025 3 Projekte") stays out.
+    hour = Number(g.hh);
+    minute = g.mi ? Number(g.mi) : 0;
+    const suffix = (g.suffix ?? g.suffix2)?.toLowerCase();
+    if (suffix === 'pm' && hour < 12) hour += 12;
+    if (suffix === 'am' && hour === 12) hour = 0;
+  }
+  const zoneWord = (g.zone ?? g.isozone ?? '').toLowerCase();
+  const zone = zoneWord === 'utc' || zoneWord === 'gmt' ? 'UTC' : options.timeZone;
+  const hasTime = hour !== undefined;
+  if (!hasTime) {
+    const end = (options.defaultTime ?? 'end-of-day') === 'end-of-day';
+    [hour, minute] = end ? [23, 59] : [0, 0];
+  }
+  // "CET"/"MEZ" on a summer date means the programme's local time, as programmes use the
+  // label loosely all year; the zone's real offset for that day applies.
+  const at = zonedTimeToUtc({ year: y, month: m, day: d, hour: hour!, minute }, zone).toISOString();
+  return { at, date, hasTime, timeZone: zone, raw: raw.trim(), index };
+}
+
+/** Every date in `text`, in order of appearance, with its time when one follows it. */
+export function findDates(text: string, options: DateOptions): ParsedDate[] {
+  const out: ParsedDate[] = [];
+  const normalized = text.replace(/\u00a0/g, ' ');
+  for (const match of normalized.matchAll(DATE_RE)) {
+    const raw = match[0].replace(/[\s,(–-]+$/, '');
+    const parsed = toParsed(match.groups ?? {}, raw, match.index ?? 0, options);
+    if (parsed) out.push(parsed);
+  }
+  return out;
+}
+
+/** The first date in `text`, or undefined when there is none. */
+export function parseDate(text: string, options: DateOptions): ParsedDate | undefined {
+  return findDates(text, options)[0];
+}
+
+/** Day-only form of an instant in a zone, e.g. for display and tests: "2025-04-01 23:59". */
+export function formatInZone(iso: string, timeZone: string): string {
+  const ms = Date.parse(iso);
+  const local = new Date(ms + zoneOffsetMinutes(timeZone, ms) * 60_000);
+  return `${local.toISOString().slice(0, 10)} ${local.toISOString().slice(11, 16)}`;
+}
