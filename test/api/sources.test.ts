@@ -47,6 +47,16 @@ describe('call detail, sources, crawl runs, readiness', () => {
         deadlines: [],
       }),
     );
+    upsertCall(
+      ctx.dbh.db,
+      sampleCall({
+        id: 'import:x1',
+        source: 'import',
+        sourceId: 'x1',
+        title: 'Importierter Call',
+        deadlines: [],
+      }),
+    );
     // eu-ft: good 10 h ago, then two failures → fresh, error streak 2.
     addRun(ctx, 'eu-ft', 'ok', 10);
     addRun(ctx, 'eu-ft', 'failed', 5, [{ kind: 'http', message: '503' }]);
@@ -109,12 +119,13 @@ describe('call detail, sources, crawl runs, readiness', () => {
     expect(byId['eu-ft'].lastGoodRun.outcome).toBe('ok');
     expect(Date.parse(byId['eu-ft'].nextScheduledRun)).toBeGreaterThan(Date.now());
     expect(byId.foerderdatenbank).toMatchObject({ errorStreak: 0, stale: true });
-    // Not crawlable (no adapter registered yet): listed, never stale, never scheduled.
-    expect(byId.interreg).toMatchObject({
+    expect(byId.interreg).toMatchObject({ crawlable: true, lastGoodRun: null, stale: true, callCount: 0 });
+    // Imported calls have no crawler: listed, never stale, never scheduled.
+    expect(byId.import).toMatchObject({
       crawlable: false,
-      lastGoodRun: null,
       stale: false,
       nextScheduledRun: null,
+      callCount: 1,
     });
   });
 
@@ -138,6 +149,7 @@ describe('call detail, sources, crawl runs, readiness', () => {
     expect(byId['eu-ft'].ageHours).toBeGreaterThan(9);
     expect(byId['eu-ft'].ageHours).toBeLessThan(11);
     expect(byId.foerderdatenbank.stale).toBe(true);
-    expect(Object.keys(byId).sort()).toEqual(['eu-ft', 'foerderdatenbank']);
+    expect(Object.keys(byId).sort()).toEqual(['eu-ft', 'foerderdatenbank', 'interreg', 'skew']);
+    expect(byId.skew).toMatchObject({ lastGoodCrawlAt: null, ageHours: null, stale: true });
   });
 });
