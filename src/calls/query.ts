@@ -206,6 +206,53 @@ function matchFilter(ctx: AppContext, input: CallQueryInput): Map<string, CallMa
   return out;
 }
 
+type Row = { f: CallFacts; key: number | string | null; status: CallStatus };
+type OrderedRow = Row & { id: string };
+interface Order {
+  ordered: OrderedRow[];
+  matches: Map<string, CallMatchSummary> | null;
+  relevance: ReadonlyMap<string, number> | null;
+}
+
+/** Relevance and newest descending, deadline ascending with "none ahead" last; id breaks ties. */
+function orderComparator(sort: CallSort) {
+  const cmpKey = (a: Row['key'], b: Row['key']): number => {
+    if (sort === 'deadline') {
+      const x = a === null ? Infinity : (a as number);
+      const y = b === null ? Infinity : (b as number);
+      return x === y ? 0 : x < y ? -1 : 1;
+    }
+    if (sort === 'relevance') return (b as number) - (a as number);
+    return a === b ? 0 : (a as string) < (b as string) ? 1 : -1;
+  };
+  return (a: { key: Row['key']; id: string }, b: { key: Row['key']; id: string }) =>
+    cmpKey(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+const orders = new WeakMap<AppContext['dbh'], Map<string, Order>>();
+const maxOrders = 64;
+
+/** Forgets cached list orders and search results (benchmarks measure the uncached path with it). */
+export function clearQueryCaches(ctx: AppContext): void {
+  orders.get(ctx.dbh)?.clear();
+  callSearchIndex(ctx).clearCache();
+}
+
+function cachedOrder(ctx: AppContext, key: string): Order | undefined {
+  return orders.get(ctx.dbh)?.get(key);
+}
+
+function keepOrder(ctx: AppContext, key: string, order: Order): Order {
+  let byKey = orders.get(ctx.dbh);
+  if (!byKey) {
+    byKey = new Map();
+    orders.set(ctx.dbh, byKey);
+  }
+  if (byKey.size >= maxOrders) byKey.delete(byKey.keys().next().value!);
+  byKey.set(key, order);
+  return order;
+}
+
 /**
  * The calls list: full-text search, filters, sorting and keyset pagination over all stored
  * calls. Status is computed from the dates at `now`, never taken from the stored row.
@@ -230,53 +277,48 @@ export function queryCalls(
   const after = input.cursor ? decodeCursor(input.cursor, hash) : undefined;
 
   const index = callSearchIndex(ctx);
-  const relevance = q ? index.search(q) : null;
-  const matches = matchFilter(ctx, input);
-  const sources = input.source ? new Set(input.source.split(',').map((s) => s.trim())) : null;
-  const statuses = input.status ? new Set(input.status.split(',').map((s) => s.trim())) : null;
-  const programme = input.programme?.trim().toLowerCase();
-  const from = input.deadlineFrom ? boundary(input.deadlineFrom, false) : null;
-  const to = input.deadlineTo ? boundary(input.deadlineTo, true) : null;
+  // The filtered, sorted list is kept for repeated queries and later pages until data changes
+  // (any write, or another process committing) or the minute turns (statuses follow the clock).
+  const orderKey = `${hash}|${index.dataVersion}|${Math.floor(now / 60_000)}`;
+  const build = () => {
+    const relevance = q ? index.search(q) : null;
+    const matches = matchFilter(ctx, input);
+    const sources = input.source ? new Set(input.source.split(',').map((s) => s.trim())) : null;
+    const statuses = input.status ? new Set(input.status.split(',').map((s) => s.trim())) : null;
+    const programme = input.programme?.trim().toLowerCase();
+    const from = input.deadlineFrom ? boundary(input.deadlineFrom, false) : null;
+    const to = input.deadlineTo ? boundary(input.deadlineTo, true) : null;
 
-  type Row = { f: CallFacts; key: number | string | null; status: CallStatus };
-  const rows: Row[] = [];
-  const candidates = relevance
-    ? [...relevance.keys()].map((id) => index.facts.get(id)!)
-    : index.facts.values();
-  for (const f of candidates) {
-    if (!f) continue;
-    if (sources && !sources.has(f.source)) continue;
-    if (programme && !f.programme?.toLowerCase().includes(programme)) continue;
-    if (matches && !matches.has(f.id)) continue;
-    const status = statusAt(f, now);
-    if (statuses && !statuses.has(status)) continue;
-    if (
-      (from !== null || to !== null) &&
-      !f.deadlines.some((d) => (from ?? -Infinity) <= d && d <= (to ?? Infinity))
-    )
-      continue;
-    const key =
-      sort === 'relevance'
-        ? (relevance?.get(f.id) ?? 0)
-        : sort === 'deadline'
-          ? upcoming(f, now)
-          : f.firstSeenAt;
-    rows.push({ f, key, status });
-  }
-
-  // Order: relevance and newest descending, deadline ascending with "none ahead" last; id breaks ties.
-  const cmpKey = (a: Row['key'], b: Row['key']): number => {
-    if (sort === 'deadline') {
-      const x = a === null ? Infinity : (a as number);
-      const y = b === null ? Infinity : (b as number);
-      return x === y ? 0 : x < y ? -1 : 1;
+    const rows: Row[] = [];
+    const candidates = relevance
+      ? [...relevance.keys()].map((id) => index.facts.get(id)!)
+      : index.facts.values();
+    for (const f of candidates) {
+      if (!f) continue;
+      if (sources && !sources.has(f.source)) continue;
+      if (programme && !f.programme?.toLowerCase().includes(programme)) continue;
+      if (matches && !matches.has(f.id)) continue;
+      const status = statusAt(f, now);
+      if (statuses && !statuses.has(status)) continue;
+      if (
+        (from !== null || to !== null) &&
+        !f.deadlines.some((d) => (from ?? -Infinity) <= d && d <= (to ?? Infinity))
+      )
+        continue;
+      const key =
+        sort === 'relevance'
+          ? (relevance?.get(f.id) ?? 0)
+          : sort === 'deadline'
+            ? upcoming(f, now)
+            : f.firstSeenAt;
+      rows.push({ f, key, status });
     }
-    if (sort === 'relevance') return (b as number) - (a as number);
-    return a === b ? 0 : (a as string) < (b as string) ? 1 : -1;
+
+    const ordered: OrderedRow[] = rows.map((r) => ({ ...r, id: r.f.id })).sort(orderComparator(sort));
+    return { ordered, matches, relevance };
   };
-  const cmp = (a: { key: Row['key']; id: string }, b: { key: Row['key']; id: string }) =>
-    cmpKey(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const ordered = rows.map((r) => ({ ...r, id: r.f.id })).sort(cmp);
+  const { ordered, matches, relevance } = cachedOrder(ctx, orderKey) ?? keepOrder(ctx, orderKey, build());
+  const cmp = orderComparator(sort);
 
   let page: typeof ordered;
   let hasMore: boolean;

@@ -60,6 +60,11 @@ export class CallSearchIndex {
   private readonly cache = new Map<string, Map<string, number>>();
   private fingerprint = '';
   private quickFingerprint = '';
+
+  /** Changes whenever anything was written to the database (as of the last `refresh`). */
+  get dataVersion(): string {
+    return this.quickFingerprint;
+  }
   private readonly expander: TermExpander;
 
   constructor(private readonly ctx: AppContext) {
@@ -225,6 +230,10 @@ export class CallSearchIndex {
   searchUncached(q: string): ReadonlyMap<string, number> {
     this.cache.clear();
     return this.search(q);
+  }
+
+  clearCache(): void {
+    this.cache.clear();
   }
 }
 
