@@ -210,6 +210,8 @@ type Row = { f: CallFacts; key: number | string | null; status: CallStatus };
 type OrderedRow = Row & { id: string };
 interface Order {
   ordered: OrderedRow[];
+  /** Relevance snapshot id of this order, made once when a first page is served. */
+  snapshot?: string;
   matches: Map<string, CallMatchSummary> | null;
   relevance: ReadonlyMap<string, number> | null;
 }
@@ -317,7 +319,8 @@ export function queryCalls(
     const ordered: OrderedRow[] = rows.map((r) => ({ ...r, id: r.f.id })).sort(orderComparator(sort));
     return { ordered, matches, relevance };
   };
-  const { ordered, matches, relevance } = cachedOrder(ctx, orderKey) ?? keepOrder(ctx, orderKey, build());
+  const order = cachedOrder(ctx, orderKey) ?? keepOrder(ctx, orderKey, build());
+  const { ordered, matches, relevance } = order;
   const cmp = orderComparator(sort);
 
   let page: typeof ordered;
@@ -340,10 +343,13 @@ export function queryCalls(
     page = startAt < 0 ? [] : ordered.slice(startAt, startAt + limit);
     hasMore = startAt >= 0 && startAt + limit < ordered.length;
     if (sort === 'relevance' && !after && hasMore) {
-      snapshot = keepSnapshot(
-        ordered.map((r) => r.id),
-        now,
-      );
+      if (!order.snapshot || !snapshots.has(order.snapshot)) {
+        order.snapshot = keepSnapshot(
+          ordered.map((r) => r.id),
+          now,
+        );
+      }
+      snapshot = order.snapshot;
     }
   }
   const nextOffset = offset + limit;
