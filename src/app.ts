@@ -11,8 +11,13 @@ import {
 } from 'fastify-type-provider-zod';
 import { authPlugin } from './api/auth.ts';
 import { registerProblemHandlers } from './api/problem.ts';
+import { callRoutes } from './api/routes/calls.ts';
 import { conceptRoutes } from './api/routes/concept.ts';
 import { healthRoutes } from './api/routes/health.ts';
+import { matchRoutes } from './api/routes/matches.ts';
+import { ruleRoutes } from './api/routes/rules.ts';
+import { sourceRoutes } from './api/routes/sources.ts';
+import { securityPlugin } from './api/security.ts';
 import type { Config } from './config.ts';
 import { type AppContext, createContext } from './context.ts';
 
@@ -47,6 +52,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('ctx', ctx);
   registerProblemHandlers(app);
+  await app.register(securityPlugin, { config });
 
   await app.register(swagger, {
     openapi: {
@@ -71,6 +77,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(authPlugin, { ctx });
   await app.register(healthRoutes(ctx));
   await app.register(conceptRoutes(ctx));
+  await app.register(callRoutes(ctx));
+  await app.register(matchRoutes(ctx));
+  await app.register(sourceRoutes(ctx));
+  await app.register(ruleRoutes(ctx));
 
   if (ownsContext) app.addHook('onClose', async () => ctx.dbh.close());
   return app;

@@ -5,6 +5,7 @@ import { registerConceptCommands } from './commands/concept.ts';
 import { registerCrawlCommands } from './commands/crawl.ts';
 import { registerMatchingCommands } from './commands/matching.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
+import { registerTokenCommands } from './commands/token.ts';
 
 /** Builds the command tree; exported so tests run commands in-process. */
 export function buildCli(): Command {
@@ -17,6 +18,7 @@ export function buildCli(): Command {
   registerConceptCommands(program);
   registerCrawlCommands(program);
   registerMatchingCommands(program);
+  registerTokenCommands(program);
   return program;
 }
 
