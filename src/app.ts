@@ -11,12 +11,18 @@ import {
 } from 'fastify-type-provider-zod';
 import { authPlugin } from './api/auth.ts';
 import { registerProblemHandlers } from './api/problem.ts';
+import { callRoutes } from './api/routes/calls.ts';
+import { callsCsvRoutes } from './api/routes/calls-csv.ts';
 import { conceptRoutes } from './api/routes/concept.ts';
 import { digestRoutes } from './api/routes/digests.ts';
 import { feedRoutes } from './api/routes/feeds.ts';
 import { healthRoutes } from './api/routes/health.ts';
+import { matchRoutes } from './api/routes/matches.ts';
+import { ruleRoutes } from './api/routes/rules.ts';
+import { sourceRoutes } from './api/routes/sources.ts';
 import { subscriberRoutes } from './api/routes/subscribers.ts';
 import { unsubscribeRoutes } from './api/routes/unsubscribe.ts';
+import { securityPlugin } from './api/security.ts';
 import type { Config } from './config.ts';
 import { type AppContext, createContext } from './context.ts';
 
@@ -51,6 +57,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('ctx', ctx);
   registerProblemHandlers(app);
+  await app.register(securityPlugin, { config });
 
   await app.register(swagger, {
     openapi: {
@@ -79,6 +86,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(digestRoutes(ctx));
   await app.register(unsubscribeRoutes(ctx));
   await app.register(feedRoutes(ctx));
+  await app.register(callsCsvRoutes(ctx));
+  await app.register(callRoutes(ctx));
+  await app.register(matchRoutes(ctx));
+  await app.register(sourceRoutes(ctx));
+  await app.register(ruleRoutes(ctx));
 
   if (ownsContext) app.addHook('onClose', async () => ctx.dbh.close());
   return app;

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { apiTokens, auditLog } from '../../db/schema/index.ts';
@@ -27,16 +28,28 @@ export function createToken(db: Db, input: { name: string; role: TokenRole }, no
   return { token, id: row.id, name: row.name, role: row.role };
 }
 
+const lookups = new WeakMap<Db, Database.Statement>();
+
 /** The principal for a presented token, or undefined when unknown or revoked. */
 export function verifyToken(db: Db, token: string, now = new Date()): TokenPrincipal | undefined {
   if (!token.startsWith(PREFIX)) return undefined;
-  const row = db
-    .select()
-    .from(apiTokens)
-    .where(eq(apiTokens.tokenHash, hashToken(token)))
-    .get();
+  // Runs on every API request: a prepared statement, not a query built each time.
+  let stmt = lookups.get(db);
+  if (!stmt) {
+    const client = (db as unknown as { $client: Database.Database }).$client;
+    stmt = client.prepare(
+      'select id, name, role, last_used_at as lastUsedAt, revoked_at as revokedAt from api_tokens where token_hash = ?',
+    );
+    lookups.set(db, stmt);
+  }
+  const row = stmt!.get(hashToken(token)) as
+    | { id: number; name: string; role: TokenRole; lastUsedAt: string | null; revokedAt: string | null }
+    | undefined;
   if (!row || row.revokedAt) return undefined;
-  db.update(apiTokens).set({ lastUsedAt: now.toISOString() }).where(eq(apiTokens.id, row.id)).run();
+  // "Last used" to the minute is enough; a write per request would cost more than the request.
+  if (!row.lastUsedAt || now.getTime() - Date.parse(row.lastUsedAt) >= 60_000) {
+    db.update(apiTokens).set({ lastUsedAt: now.toISOString() }).where(eq(apiTokens.id, row.id)).run();
+  }
   return { id: row.id, name: row.name, role: row.role };
 }
 

@@ -7,6 +7,7 @@ import { registerDigestCommands } from './commands/digest.ts';
 import { registerMatchingCommands } from './commands/matching.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerSubscriberCommands } from './commands/subscriber.ts';
+import { registerTokenCommands } from './commands/token.ts';
 
 /** Builds the command tree; exported so tests run commands in-process. */
 export function buildCli(): Command {
@@ -21,6 +22,7 @@ export function buildCli(): Command {
   registerDigestCommands(program);
   registerCrawlCommands(program);
   registerMatchingCommands(program);
+  registerTokenCommands(program);
   return program;
 }
 

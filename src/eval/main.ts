@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseImportFile } from '../calls/import-jsonl.ts';
 import { loadConceptFile } from '../concept/load.ts';
@@ -44,7 +45,7 @@ const base = evaluateBaseline(concept, calls, labels);
 const f2 = (x: number | undefined) => (x === undefined ? '  –  ' : x.toFixed(3));
 const rows: string[] = [];
 rows.push(
-  `Evaluation on ${calls.length} calls${opts.half ? ` (half ${opts.half})` : ''}, rules ${opts.rules}`,
+  `Evaluation on ${calls.length} calls${opts.half ? ` (half ${opts.half})` : ''}, rules ${relative(process.cwd(), opts.rules!)}`,
 );
 rows.push('');
 rows.push(

@@ -49,6 +49,8 @@ export interface Engine {
   score(f: CallFacts): CallScores;
   /** The stems of the call that carry most of the text relevance for one target. */
   textTerms(f: CallFacts, target: number, limit?: number): { term: string; weight: number }[];
+  /** The rules whose effect applies to each target (by target index). */
+  rulesFor: CompiledRule[][];
   bm25(f: CallFacts, target: number): number;
 }
 
@@ -118,6 +120,10 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
   const wild = new WildIndex();
   const resolve = (name: string) => cityFact(city, name);
   const rules: CompiledRule[] = [];
+  // Rules with the same conditions (one per effect or target group) share one evaluation per call.
+  const distinct = new Map<string, number>();
+  const condOf: number[] = [];
+  const conds: CompiledCondition[] = [];
   ruleSet.rules.forEach((rule, i) => {
     if (!rule.enabled) return;
     const ids = Array.isArray(rule.target) ? rule.target : [rule.target];
@@ -125,12 +131,15 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
       ? targets.map((t) => t.index)
       : ids.map((id) => targetIndex.get(id)!.index);
     const c = rule.conditions as Condition;
-    rules.push({
-      rule,
-      index: rules.length,
-      targets: [...new Set(idx)],
-      cond: compileCondition(c, `rules.${i}.conditions`, wild, resolve),
-    });
+    const key = JSON.stringify(c);
+    let ci = distinct.get(key);
+    if (ci === undefined) {
+      ci = conds.length;
+      distinct.set(key, ci);
+      conds.push(compileCondition(c, `rules.${i}.conditions`, wild, resolve));
+    }
+    condOf.push(ci);
+    rules.push({ rule, index: rules.length, targets: [...new Set(idx)], cond: conds[ci]! });
   });
   if (wild.size > 5000) throw new AppError('RULES_INVALID', 'too many wildcard terms (at most 5000)');
 
@@ -151,21 +160,35 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     index: t.index,
     stems: profileStems(profileText(concept, ruleSet, city, t)),
   }));
-  const fieldTable = bm25Table(profiles.filter((p) => targets[p.index]!.kind === 'action-field'));
-  const measureTable = bm25Table(profiles.filter((p) => targets[p.index]!.kind === 'measure'));
+  // Fields and measures are indexed separately (their own IDF), then merged: target indices are disjoint.
+  const table = new Map<string, { t: Int32Array; w: Float64Array }>();
+  const merged = new Map<string, [number, number][]>();
+  for (const part of [
+    bm25Table(profiles.filter((p) => targets[p.index]!.kind === 'action-field')),
+    bm25Table(profiles.filter((p) => targets[p.index]!.kind === 'measure')),
+  ]) {
+    for (const [stem, hits] of part) merged.set(stem, [...(merged.get(stem) ?? []), ...hits]);
+  }
+  for (const [stem, hits] of merged) {
+    table.set(stem, {
+      t: Int32Array.from(hits.map((h) => h[0])),
+      w: Float64Array.from(hits.map((h) => h[1])),
+    });
+  }
+  const rulesFor = targets.map((t) => rules.filter((r) => r.targets.includes(t.index)));
   const fieldOf = targets.map((t) => targetIndex.get(t.fieldKey)!.index);
   const scoring = ruleSet.scoring;
   const n = targets.length;
-  const termCache = new WeakMap<CallFacts, { term: string; weight: number }[][]>();
+  const termCache = new WeakMap<CallFacts, Map<string, number>[]>();
 
   const bm25All = (f: CallFacts): Float64Array => {
     const sums = new Float64Array(n);
     for (const stem of f.docs.text.positions.keys()) {
       if (stopwords.has(stem)) continue;
-      const a = fieldTable.get(stem);
-      if (a) for (const [t, w] of a) sums[t]! += w;
-      const b = measureTable.get(stem);
-      if (b) for (const [t, w] of b) sums[t]! += w;
+      const hit = table.get(stem);
+      if (!hit) continue;
+      const { t, w } = hit;
+      for (let i = 0; i < t.length; i++) sums[t[i]!]! += w[i]!;
     }
     return sums;
   };
@@ -177,13 +200,16 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     targetIndex,
     rules,
     city,
+    rulesFor,
     score(f) {
+      const held = new Uint8Array(conds.length);
+      for (let ci = 0; ci < conds.length; ci++) held[ci] = conds[ci]!.test(f) ? 1 : 0;
       const fired = new Uint8Array(rules.length);
       const firedList: number[] = [];
-      for (const r of rules) {
-        if (r.cond.test(f)) {
-          fired[r.index] = 1;
-          firedList.push(r.index);
+      for (let ri = 0; ri < rules.length; ri++) {
+        if (held[condOf[ri]!]) {
+          fired[ri] = 1;
+          firedList.push(ri);
         }
       }
       const sums = bm25All(f);
@@ -213,18 +239,25 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     textTerms(f, target, limit = 5) {
       let all = termCache.get(f);
       if (!all) {
-        all = targets.map(() => [] as { term: string; weight: number }[]);
-        for (const stem of f.docs.text.positions.keys()) {
+        all = targets.map(() => new Map<string, number>());
+        const doc = f.docs.text;
+        const stems = doc.positions.keys();
+        for (let si = 0; si < stems.length; si++) {
+          const stem = stems[si]!;
           if (stopwords.has(stem)) continue;
-          for (const table of [fieldTable, measureTable]) {
-            const hits = table.get(stem);
-            if (hits)
-              for (const [t, w] of hits) all[t]!.push({ term: stem, weight: Math.round(w * 100) / 100 });
+          // Shown as the call's own word (first occurrence), not the stem.
+          const word = doc.tokens[doc.positions.first(si)] ?? stem;
+          const hit = table.get(stem);
+          if (!hit) continue;
+          for (let i = 0; i < hit.t.length; i++) {
+            const m = all[hit.t[i]!]!;
+            m.set(word, Math.max(m.get(word) ?? 0, hit.w[i]!));
           }
         }
         termCache.set(f, all);
       }
       return [...all[target]!]
+        .map(([term, weight]) => ({ term, weight: Math.round(weight * 100) / 100 }))
         .sort((a, b) => b.weight - a.weight || a.term.localeCompare(b.term))
         .slice(0, limit);
     },

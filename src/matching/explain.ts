@@ -72,7 +72,7 @@ export function explain(
   const rules: Explanation['rules'] = [];
   const exclusions: Explanation['exclusions'] = [];
   const unclear: Explanation['unclear'] = [];
-  const mine = engine.rules.filter((r) => r.targets.includes(targetIndex));
+  const mine = engine.rulesFor[targetIndex]!;
   for (const r of mine) {
     if (!fired.has(r.index)) continue;
     const e = r.rule.effect;

@@ -18,6 +18,32 @@ export interface Term {
 }
 
 /** Wildcard patterns of one rule set and the cache token → ids of the patterns it matches. */
+/**
+ * A word glob as a matcher: patterns made of literals and `*` are checked with
+ * startsWith/indexOf/endsWith (linear, no backtracking); others (`?`, classes) go to picomatch.
+ */
+export function globMatcher(pattern: string): (s: string) => boolean {
+  if (/[?[\]]/.test(pattern))
+    return picomatch(pattern, { nobrace: true, noextglob: true, nonegate: true, dot: true });
+  const parts = pattern.split('*');
+  const first = parts[0]!;
+  const last = parts.at(-1)!;
+  const middle = parts.slice(1, -1).filter((x) => x !== '');
+  const minLength = parts.reduce((n, x) => n + x.length, 0);
+  if (parts.length === 1) return (s) => s === pattern;
+  return (s) => {
+    if (s.length < minLength || !s.startsWith(first) || !s.endsWith(last)) return false;
+    let at = first.length;
+    const end = s.length - last.length;
+    for (const m of middle) {
+      const i = s.indexOf(m, at);
+      if (i < 0 || i + m.length > end) return false;
+      at = i + m.length;
+    }
+    return true;
+  };
+}
+
 export class WildIndex {
   private readonly matchers: ((s: string) => boolean)[] = [];
   private readonly ids = new Map<string, number>();
@@ -26,12 +52,23 @@ export class WildIndex {
   private readonly terms: Term[] = [];
   private readonly termIds = new Map<string, number>();
 
+  /** Patterns by the first two letters of their literal start; patterns starting with `*` float. */
+  private readonly byHead = new Map<string, number[]>();
+  private readonly floating: number[] = [];
+
   add(pattern: string): number {
     let id = this.ids.get(pattern);
     if (id === undefined) {
       id = this.matchers.length;
       this.ids.set(pattern, id);
-      this.matchers.push(picomatch(pattern, { nobrace: true, noextglob: true, nonegate: true, dot: true }));
+      this.matchers.push(globMatcher(pattern));
+      const head = pattern.slice(0, 2);
+      if (head.length < 2 || /[*?]/.test(head)) this.floating.push(id);
+      else {
+        const list = this.byHead.get(head);
+        if (list) list.push(id);
+        else this.byHead.set(head, [id]);
+      }
     }
     return id;
   }
@@ -44,8 +81,10 @@ export class WildIndex {
     let hit = this.cache.get(token);
     if (!hit) {
       const found: number[] = [];
-      for (let i = 0; i < this.matchers.length; i++) if (this.matchers[i]!(token)) found.push(i);
-      hit = found;
+      for (const i of this.floating) if (this.matchers[i]!(token)) found.push(i);
+      const headed = this.byHead.get(token.slice(0, 2));
+      if (headed) for (const i of headed) if (this.matchers[i]!(token)) found.push(i);
+      hit = found.sort((a, b) => a - b);
       if (this.cache.size > 500_000) this.cache.clear();
       this.cache.set(token, hit);
     }
@@ -80,7 +119,7 @@ export class WildIndex {
         if (phrases) for (const id of phrases) hits[id] = 0;
       }
       if (this.byWild.size > 0) {
-        for (const token of doc.tokens) {
+        for (const token of doc.distinct) {
           for (const w of this.matchesOf(token)) {
             const ids = this.byWild.get(w);
             if (ids) for (const id of ids) hits[id] = 1;

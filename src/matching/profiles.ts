@@ -2,7 +2,7 @@ import MiniSearch from 'minisearch';
 import type { Concept } from '../concept/schema.ts';
 import type { CityProfile } from './facts.ts';
 import type { RuleSet } from './rules-schema.ts';
-import { analyze, stopwords } from './text.ts';
+import { stems, stopwords, tokenize } from './text.ts';
 
 /** An action field or a measure: what calls are ranked for. */
 export interface MatchTarget {
@@ -60,11 +60,10 @@ export function profileText(
 
 /** Stems of a text without function words, in order (with repeats, for term frequencies). */
 export function profileStems(text: string): string[] {
-  const doc = analyze(text);
   const out: string[] = [];
-  for (const [stem, pos] of doc.positions) {
-    if (stopwords.has(stem) || stem.length < 2) continue;
-    for (let i = 0; i < pos.length; i++) out.push(stem);
+  for (const token of tokenize(text)) {
+    if (stopwords.has(token) || token.length < 2) continue;
+    for (const st of stems(token)) out.push(st);
   }
   return out;
 }

@@ -119,7 +119,7 @@ export const scoringSchema = z
     /** Share of the action field's raw points a measure inherits. */
     measureInherit: z.number().min(0).max(1).default(0.5),
     /** Below this score a pair is not a match: not stored, not ranked among matches. */
-    minScore: z.number().min(0).max(100).default(10),
+    minScore: z.number().min(0).max(100).default(30),
   })
   .strict();
 export type Scoring = z.infer<typeof scoringSchema>;

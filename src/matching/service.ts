@@ -125,6 +125,11 @@ export function saveRuleSet(
   ctx: AppContext,
   input: { rules: unknown; author: string; comment: string },
 ): { version: number } {
+  if (!input.author?.trim()) {
+    throw new AppError('VALIDATION_FAILED', 'author is required', {
+      details: [{ path: 'author', message: 'required' }],
+    });
+  }
   getActiveRuleSet(ctx);
   compileEngine(input.rules, ctx.concept.concept);
   const version = insertVersion(ctx, input.rules, input.author, input.comment, null);

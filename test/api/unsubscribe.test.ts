@@ -49,11 +49,19 @@ describe('one-click unsubscribe', () => {
     expect(page.body).toContain('Bereits abgemeldet');
   });
 
-  it('answers 404 with a page for an unknown token', async () => {
+  it('answers 404 for an unknown token: a page for browsers, problem+json for programs', async () => {
     for (const method of ['GET', 'POST'] as const) {
-      const r = await app.inject({ method, url: '/unsubscribe/not-a-token' });
-      expect(r.statusCode).toBe(404);
-      expect(r.body).toContain('Link ungültig / Invalid link');
+      const page = await app.inject({
+        method,
+        url: '/unsubscribe/not-a-token',
+        headers: { accept: 'text/html,*/*' },
+      });
+      expect(page.statusCode).toBe(404);
+      expect(page.body).toContain('Link ungültig / Invalid link');
+      const api = await app.inject({ method, url: '/unsubscribe/not-a-token' });
+      expect(api.statusCode).toBe(404);
+      expect(api.headers['content-type']).toContain('application/problem+json');
+      expect(api.json().code).toBe('NOT_FOUND');
     }
   });
 });

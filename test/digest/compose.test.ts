@@ -20,8 +20,8 @@ describe('composing a digest', () => {
       const id = `eu-ft:C-${String(i).padStart(2, '0')}`;
       upsertCall(ctx.dbh.db, sampleCall({ id, sourceId: id.slice(6), title: `Call ${i}` }), { now });
       // Every call fits the field and one of its measures: it must still appear once.
-      insertMatch(ctx.dbh.db, { callId: id, target: 'ostseeraum', score: 40 + i });
-      insertMatch(ctx.dbh.db, { callId: id, target: 'ostseeraum-1', score: 30 + i });
+      insertMatch(ctx, { callId: id, target: 'ostseeraum', score: 40 + i });
+      insertMatch(ctx, { callId: id, target: 'ostseeraum-1', score: 30 + i });
     }
     createSubscriber(
       ctx,

@@ -56,7 +56,7 @@ describe('a crash between SMTP acceptance and recording it (real processes)', ()
       ctx.dbh.db,
       sampleCall({ deadlines: [{ at: soon, timeZone: 'Europe/Brussels', raw: soon, stage: 'single' }] }),
     );
-    insertMatch(ctx.dbh.db, { callId: sampleCall().id, target: 'staedtepartnerschaften', score: 80 });
+    insertMatch(ctx, { callId: sampleCall().id, target: 'staedtepartnerschaften', score: 80 });
     createSubscriber(ctx, {
       name: 'Anna',
       email: 'anna@kiel.example',

@@ -19,7 +19,7 @@ const fast = { tries: 3, backoffMs: 5 };
 
 function seed(ctx: AppContext, email = 'anna@kiel.example') {
   upsertCall(ctx.dbh.db, sampleCall(), { now });
-  insertMatch(ctx.dbh.db, { callId: sampleCall().id, target: 'staedtepartnerschaften', score: 80 });
+  insertMatch(ctx, { callId: sampleCall().id, target: 'staedtepartnerschaften', score: 80 });
   return createSubscriber(ctx, { name: 'Anna', email, actionFields: ['staedtepartnerschaften'] }, now);
 }
 

@@ -90,25 +90,25 @@ describe('digest sending over real SMTP', () => {
       }),
       at,
     );
-    insertMatch(db, {
+    insertMatch(ctx, {
       callId: 'eu-ft:TWIN',
       target: 'staedtepartnerschaften',
       score: 85,
       reason: 'CERV-Städtepartnerschaft',
       reasonEn: 'CERV town twinning',
     });
-    insertMatch(db, { callId: 'eu-ft:TWIN', target: 'ostseeraum', score: 60 });
-    insertMatch(db, { callId: 'eu-ft:BALTIC', target: 'ostseeraum', score: 70, eligibility: 'unclear' });
-    insertMatch(db, {
+    insertMatch(ctx, { callId: 'eu-ft:TWIN', target: 'ostseeraum', score: 60 });
+    insertMatch(ctx, { callId: 'eu-ft:BALTIC', target: 'ostseeraum', score: 70, eligibility: 'unclear' });
+    insertMatch(ctx, {
       callId: 'eu-ft:HOSTILE',
       target: 'staedtepartnerschaften-2',
       score: 50,
       reason: '<i>Grund</i>',
     });
-    insertMatch(db, { callId: 'eu-ft:LOW', target: 'ostseeraum', score: 30 });
-    insertMatch(db, { callId: 'eu-ft:EXCLUDED', target: 'ostseeraum', score: 95, eligibility: 'excluded' });
-    insertMatch(db, { callId: 'eu-ft:CLOSED', target: 'ostseeraum', score: 90 });
-    insertMatch(db, { callId: 'eu-ft:SOON', target: 'ostseeraum', score: 45 });
+    insertMatch(ctx, { callId: 'eu-ft:LOW', target: 'ostseeraum', score: 30 });
+    insertMatch(ctx, { callId: 'eu-ft:EXCLUDED', target: 'ostseeraum', score: 95, eligibility: 'excluded' });
+    insertMatch(ctx, { callId: 'eu-ft:CLOSED', target: 'ostseeraum', score: 90 });
+    insertMatch(ctx, { callId: 'eu-ft:SOON', target: 'ostseeraum', score: 45 });
 
     createSubscriber(
       ctx,
@@ -257,7 +257,7 @@ describe('digest sending over real SMTP', () => {
       { now: between },
     );
     upsertCall(db, call('FRESH', { title: 'Partnerschaftsfonds 2027' }), { now: between });
-    insertMatch(db, { callId: 'eu-ft:FRESH', target: 'staedtepartnerschaften', score: 75 });
+    insertMatch(ctx, { callId: 'eu-ft:FRESH', target: 'staedtepartnerschaften', score: 75 });
     const run = (startedAt: string, outcome: 'ok' | 'failed') =>
       db.insert(crawlRuns).values({ source: 'interreg', startedAt, finishedAt: startedAt, outcome }).run();
     run('2026-11-20T04:00:00.000Z', 'ok');

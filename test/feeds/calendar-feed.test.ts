@@ -70,10 +70,10 @@ describe('calendar (ICS) and Atom feed', () => {
     );
     upsertCall(db, call('CLOSED', { status: 'closed' }));
     upsertCall(db, call('OTHER-FIELD', { title: 'Only China' }));
-    insertMatch(db, { callId: 'eu-ft:TWO-STAGE', target: 'staedtepartnerschaften', score: 80 });
-    insertMatch(db, { callId: 'eu-ft:BERLIN', target: 'ostseeraum-2', score: 55, eligibility: 'unclear' });
-    insertMatch(db, { callId: 'eu-ft:CLOSED', target: 'staedtepartnerschaften', score: 99 });
-    insertMatch(db, { callId: 'eu-ft:OTHER-FIELD', target: 'chinastrategie', score: 90 });
+    insertMatch(ctx, { callId: 'eu-ft:TWO-STAGE', target: 'staedtepartnerschaften', score: 80 });
+    insertMatch(ctx, { callId: 'eu-ft:BERLIN', target: 'ostseeraum-2', score: 55, eligibility: 'unclear' });
+    insertMatch(ctx, { callId: 'eu-ft:CLOSED', target: 'staedtepartnerschaften', score: 99 });
+    insertMatch(ctx, { callId: 'eu-ft:OTHER-FIELD', target: 'chinastrategie', score: 90 });
   });
   afterAll(async () => app.close());
 

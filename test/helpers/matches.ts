@@ -1,9 +1,11 @@
-import type { Db } from '../../db/client.ts';
-import { matches } from '../../db/schema/index.ts';
+import type { AppContext } from '../../src/context.ts';
 
-/** A stored match row, as the matching engine writes it (the digest's input). */
+/**
+ * Writes a match row directly, for tests of the reading side (lists, filters, feedback) that
+ * should not depend on how the matcher scores.
+ */
 export function insertMatch(
-  db: Db,
+  ctx: AppContext,
   m: {
     callId: string;
     target: string;
@@ -11,25 +13,27 @@ export function insertMatch(
     eligibility?: 'eligible' | 'unclear' | 'excluded';
     reason?: string;
     reasonEn?: string;
+    ruleVersion?: number;
     matchedAt?: string;
   },
 ): void {
-  const targetKind = /-\d+$/.test(m.target) ? 'measure' : 'action-field';
-  db.insert(matches)
-    .values({
-      callId: m.callId,
-      target: m.target,
-      targetKind,
-      score: m.score,
-      eligibility: m.eligibility ?? 'eligible',
-      reason: m.reason ?? `Passt zu ${m.target}`,
-      explanation: { reasonEn: m.reasonEn ?? `Fits ${m.target}`, rules: [] },
-      ruleVersion: 1,
-      matchedAt: m.matchedAt ?? new Date().toISOString(),
-    })
-    .onConflictDoUpdate({
-      target: [matches.callId, matches.target],
-      set: { score: m.score, eligibility: m.eligibility ?? 'eligible' },
-    })
-    .run();
+  const kind = /-\d+$/.test(m.target) ? 'measure' : 'action-field';
+  ctx.dbh.sqlite
+    .prepare(
+      `insert into matches (call_id, target, target_kind, score, eligibility, reason, explanation, rule_version, matched_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (call_id, target) do update set score = excluded.score, eligibility = excluded.eligibility,
+         reason = excluded.reason, explanation = excluded.explanation`,
+    )
+    .run(
+      m.callId,
+      m.target,
+      kind,
+      m.score,
+      m.eligibility ?? 'eligible',
+      m.reason ?? `Passt zu ${m.target}`,
+      JSON.stringify({ reasonEn: m.reasonEn ?? `Fits ${m.target}`, rules: [] }),
+      m.ruleVersion ?? 1,
+      m.matchedAt ?? new Date().toISOString(),
+    );
 }

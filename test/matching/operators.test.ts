@@ -1,4 +1,7 @@
+import fc from 'fast-check';
+import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
+import { globMatcher } from '../../src/matching/operators.ts';
 import { fold, stems, tokenize } from '../../src/matching/text.ts';
 import { holds } from './helpers.ts';
 
@@ -142,5 +145,22 @@ describe('value operators', () => {
     const leaf = { fact: 'identifier', operator: 'globMatch' as const, value: ['CERV-*-CITIZENS-TOWN-TT'] };
     expect(holds(leaf, '', { identifier: 'cerv-2026-citizens-town-tt' })).toBe(true);
     expect(holds(leaf, '', { identifier: 'CERV-2026-CITIZENS-TOWN-NT' })).toBe(false);
+  });
+});
+
+describe('word globs', () => {
+  it('the fast matcher agrees with picomatch on star patterns', () => {
+    // Tokens are never empty.
+    const word = fc.stringMatching(/^[ab]{1,6}$/);
+    const pattern = fc.stringMatching(/^[ab*]{1,5}$/);
+    fc.assert(
+      fc.property(pattern, word, (p, w) => {
+        const reference = picomatch(p, { nobrace: true, noextglob: true, nonegate: true, dot: true });
+        return globMatcher(p)(w) === reference(w);
+      }),
+      { numRuns: 500 },
+    );
+    expect(globMatcher('*partner*verein*')('stadtepartnerschaftsverein')).toBe(true);
+    expect(globMatcher('ab*ab')('aba')).toBe(false);
   });
 });

@@ -90,6 +90,9 @@ describe('rule set versions', () => {
     expect((caught as AppError).code).toBe('RULES_INVALID');
     expect((caught as AppError).details.map((d) => d.path)).toContain('rules.0.name');
     expect(getActiveRuleSet(ctx).version).toBe(2);
+    expect(() => saveRuleSet(ctx, { rules: smaller, author: ' ', comment: 'x' })).toThrow(
+      /author is required/,
+    );
 
     expect(rollbackRuleSet(ctx, 1, 'ben')).toEqual({ version: 3 });
     const active = getActiveRuleSet(ctx);

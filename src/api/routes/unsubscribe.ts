@@ -1,10 +1,17 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { findByUnsubscribeToken, unsubscribe } from '../../digest/subscribers.ts';
 import { type UnsubscribePageKind, unsubscribePage } from '../../digest/unsubscribe-page.ts';
+import { sendProblem } from '../problem.ts';
 
 const params = z.object({ token: z.string().min(1).max(200) });
+
+/** People (browsers) get a page; programs get problem+json like everywhere else. */
+const wantsHtml = (accept: string | undefined) => accept?.includes('text/html') === true;
+const unknownProblem = (reply: FastifyReply) =>
+  sendProblem(reply, 'NOT_FOUND', 'Unbekannter Abmeldelink / unknown unsubscribe link.');
 
 /**
  * One-click unsubscribe, outside /api (no API token: the link's token is the credential).
@@ -41,6 +48,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       { schema: { ...schema, summary: 'Abmeldeseite / unsubscribe confirmation page (HTML)' } },
       async (req, reply) => {
         const s = findByUnsubscribeToken(ctx, req.params.token);
+        if (!s && !wantsHtml(req.headers.accept)) return unknownProblem(reply);
         const kind: UnsubscribePageKind = !s ? 'unknown' : s.active ? 'confirm' : 'already';
         page(reply, kind);
         return reply.send(unsubscribePage(kind, s?.email));
@@ -51,6 +59,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       { schema: { ...schema, summary: 'Abmelden mit einem Klick / one-click unsubscribe (RFC 8058)' } },
       async (req, reply) => {
         const s = unsubscribe(ctx, req.params.token);
+        if (!s && !wantsHtml(req.headers.accept)) return unknownProblem(reply);
         if (s) ctx.logger.info({ subscriber: s.id }, 'subscriber unsubscribed');
         const kind: UnsubscribePageKind = s ? 'done' : 'unknown';
         page(reply, kind);

@@ -1,0 +1,137 @@
+import type Database from 'better-sqlite3';
+import type { Budget, Deadline } from '../domain/call.ts';
+import type { SourceId } from '../domain/enums.ts';
+
+/**
+ * What a list shows of a call, read straight from SQLite without re-validating every row
+ * (rows were validated on the way in by `upsertCall`). Lists read 20–100 of these per request,
+ * so this path stays lean; `getCall` is the full, validated read.
+ */
+export interface CallCard {
+  id: string;
+  source: SourceId;
+  sourceId: string;
+  funder: string | null;
+  programme: string | null;
+  identifier: string | null;
+  title: string;
+  summary: string;
+  url: string | null;
+  language: string;
+  openingDate: string | null;
+  deadlines: Deadline[];
+  budget: Budget | null;
+  fundingRate: number | null;
+  applicantsText: string | null;
+  keywords: string[];
+  fetchedAt: string;
+  sourceUrl: string;
+  firstSeenAt: string;
+  delistedAt: string | null;
+}
+
+interface Row {
+  id: string;
+  source: SourceId;
+  source_id: string;
+  funder: string | null;
+  programme: string | null;
+  identifier: string | null;
+  title: string;
+  summary: string;
+  url: string | null;
+  language: string;
+  opening_date: string | null;
+  budget: string | null;
+  funding_rate: number | null;
+  applicants_text: string | null;
+  keywords: string;
+  fetched_at: string;
+  source_url: string;
+  first_seen_at: string;
+  delisted_at: string | null;
+}
+
+const statements = new WeakMap<
+  Database.Database,
+  Map<number, { calls: Database.Statement; deadlines: Database.Statement }>
+>();
+
+function prepared(sqlite: Database.Database, n: number) {
+  let byN = statements.get(sqlite);
+  if (!byN) {
+    byN = new Map();
+    statements.set(sqlite, byN);
+  }
+  let st = byN.get(n);
+  if (!st) {
+    const marks = Array.from({ length: n }, () => '?').join(',');
+    st = {
+      calls: sqlite.prepare(
+        `select id, source, source_id, funder, programme, identifier, title, summary, url, language, opening_date,
+                budget, funding_rate, applicants_text, keywords, fetched_at, source_url, first_seen_at, delisted_at
+         from calls where id in (${marks})`,
+      ),
+      deadlines: sqlite.prepare(
+        `select call_id, at, time_zone, raw, stage, label from call_deadlines where call_id in (${marks})
+         order by call_id, position`,
+      ),
+    };
+    byN.set(n, st);
+  }
+  return st;
+}
+
+/** Cards for the given ids, in the order of `ids` (missing ids are skipped). */
+export function getCallCards(sqlite: Database.Database, ids: readonly string[]): CallCard[] {
+  if (ids.length === 0) return [];
+  const st = prepared(sqlite, ids.length);
+  const rows = st.calls.all(...ids) as Row[];
+  const deadlines = new Map<string, Deadline[]>();
+  for (const d of st.deadlines.all(...ids) as Array<{
+    call_id: string;
+    at: string;
+    time_zone: string;
+    raw: string;
+    stage: Deadline['stage'];
+    label: string | null;
+  }>) {
+    const list = deadlines.get(d.call_id) ?? [];
+    list.push({
+      at: d.at,
+      timeZone: d.time_zone,
+      raw: d.raw,
+      stage: d.stage,
+      ...(d.label ? { label: d.label } : {}),
+    });
+    deadlines.set(d.call_id, list);
+  }
+  const byId = new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        source: r.source,
+        sourceId: r.source_id,
+        funder: r.funder,
+        programme: r.programme,
+        identifier: r.identifier,
+        title: r.title,
+        summary: r.summary,
+        url: r.url,
+        language: r.language,
+        openingDate: r.opening_date,
+        deadlines: deadlines.get(r.id) ?? [],
+        budget: r.budget ? (JSON.parse(r.budget) as Budget) : null,
+        fundingRate: r.funding_rate,
+        applicantsText: r.applicants_text,
+        keywords: JSON.parse(r.keywords) as string[],
+        fetchedAt: r.fetched_at,
+        sourceUrl: r.source_url,
+        firstSeenAt: r.first_seen_at,
+        delistedAt: r.delisted_at,
+      } satisfies CallCard,
+    ]),
+  );
+  return ids.map((id) => byId.get(id)).filter((c): c is CallCard => c !== undefined);
+}

@@ -1,0 +1,251 @@
+import MiniSearch, { type Query } from 'minisearch';
+import type { AppContext } from '../context.ts';
+import { indexTermOf, termsOf, tokenize } from '../search/text.ts';
+import { loadVocabulary, TermExpander } from '../search/vocabulary.ts';
+import { cached } from '../sql.ts';
+
+/** What list filters and sorting need of a call, kept in memory beside the text index. */
+export interface CallFacts {
+  id: string;
+  source: string;
+  programme: string | null;
+  contentHash: string;
+  /** Opening date in ms, or null. */
+  openingAt: number | null;
+  /** Deadline instants in ms, ascending. */
+  deadlines: number[];
+  firstSeenAt: string;
+}
+
+interface Doc {
+  id: string;
+  language: string;
+  title: string;
+  identifier: string;
+  programme: string;
+  keywords: string;
+  summary: string;
+  description: string;
+}
+
+const fields = ['title', 'identifier', 'programme', 'keywords', 'summary', 'description'] as const;
+const boost = { title: 3, identifier: 2, keywords: 2, programme: 1.5, summary: 1.5, description: 1 };
+/** Weight of a vocabulary translation relative to the word the user typed. */
+const translationWeight = 0.6;
+const batchSize = 500;
+const cacheSize = 256;
+
+/**
+ * Full-text index over all calls (minisearch) plus the facts list filters need. Kept in step
+ * with the database lazily: before each use a cheap fingerprint query tells whether calls were
+ * added or changed, and only those are re-read and re-indexed.
+ */
+export class CallSearchIndex {
+  readonly facts = new Map<string, CallFacts>();
+  private readonly mini = new MiniSearch<Doc>({
+    fields: [...fields],
+    // Each text is stemmed once, in its own language, while it is extracted; the index then
+    // only splits the prepared terms. Queries arrive as prepared terms too (see buildQuery).
+    extractField: (doc, field) =>
+      field === 'id'
+        ? doc.id
+        : tokenize(String(doc[field as keyof Doc] ?? ''))
+            .map((t) => indexTermOf(t, doc.language))
+            .join(' '),
+    tokenize: (s) => s.split(' '),
+    processTerm: (t) => t || null,
+    searchOptions: { boost, tokenize: (s) => s.split(' '), processTerm: (t) => t },
+  });
+  /** Search results until the indexed content changes (cleared by `refresh`). */
+  private readonly cache = new Map<string, Map<string, number>>();
+  private fingerprint = '';
+  private quickFingerprint = '';
+
+  /** Changes whenever anything was written to the database (as of the last `refresh`). */
+  get dataVersion(): string {
+    return this.quickFingerprint;
+  }
+  private readonly expander: TermExpander;
+
+  constructor(private readonly ctx: AppContext) {
+    this.expander = new TermExpander(loadVocabulary(ctx.config.rulesFile));
+  }
+
+  /** Brings index and facts up to date with the `calls` table; returns how many calls were (re)indexed. */
+  refresh(): number {
+    const { sqlite } = this.ctx.dbh;
+    // Cheapest first: nothing was written through this connection (total_changes) and no other
+    // connection committed (data_version) since the last look → nothing to do.
+    const writes = cached(sqlite, 'select total_changes() as t').get() as { t: number };
+    const version = (cached(sqlite, 'pragma data_version').get() as { data_version: number }).data_version;
+    const quick = `${writes.t}|${version}`;
+    if (quick === this.quickFingerprint) return 0;
+    this.quickFingerprint = quick;
+    const fp = cached(
+      sqlite,
+      'select count(*) as n, max(updated_at) as u, (select max(id) from call_changes) as c from calls',
+    ).get() as { n: number; u: string | null; c: number | null };
+    const fingerprint = `${fp.n}|${fp.u}|${fp.c}`;
+    if (fingerprint === this.fingerprint) return 0;
+
+    const current = cached(sqlite, 'select id, content_hash as h from calls').all() as {
+      id: string;
+      h: string;
+    }[];
+    const seen = new Set<string>();
+    const stale: string[] = [];
+    for (const { id, h } of current) {
+      seen.add(id);
+      if (this.facts.get(id)?.contentHash !== h) stale.push(id);
+    }
+    for (const id of [...this.facts.keys()]) {
+      if (!seen.has(id)) this.remove(id);
+    }
+    for (let i = 0; i < stale.length; i += batchSize) this.load(stale.slice(i, i + batchSize));
+    this.fingerprint = fingerprint;
+    this.cache.clear();
+    return stale.length;
+  }
+
+  private remove(id: string): void {
+    if (this.mini.has(id)) this.mini.discard(id);
+    this.facts.delete(id);
+  }
+
+  private load(ids: string[]): void {
+    const { sqlite } = this.ctx.dbh;
+    const marks = ids.map(() => '?').join(',');
+    const rows = cached(
+      sqlite,
+      `select id, source, programme, identifier, title, summary, description, keywords, content_hash, language,
+                opening_date, first_seen_at from calls where id in (${marks})`,
+    ).all(...ids) as Array<{
+      id: string;
+      source: string;
+      programme: string | null;
+      identifier: string | null;
+      title: string;
+      summary: string;
+      description: string;
+      keywords: string;
+      content_hash: string;
+      language: string;
+      opening_date: string | null;
+      first_seen_at: string;
+    }>;
+    const deadlineRows = cached(
+      sqlite,
+      `select call_id, at from call_deadlines where call_id in (${marks})`,
+    ).all(...ids) as { call_id: string; at: string }[];
+    const deadlines = new Map<string, number[]>();
+    for (const d of deadlineRows) {
+      const list = deadlines.get(d.call_id) ?? [];
+      list.push(Date.parse(d.at));
+      deadlines.set(d.call_id, list);
+    }
+    for (const r of rows) {
+      this.remove(r.id);
+      this.facts.set(r.id, {
+        id: r.id,
+        source: r.source,
+        programme: r.programme,
+        contentHash: r.content_hash,
+        openingAt: r.opening_date ? Date.parse(r.opening_date) : null,
+        deadlines: (deadlines.get(r.id) ?? []).sort((a, b) => a - b),
+        firstSeenAt: r.first_seen_at,
+      });
+      this.mini.add({
+        id: r.id,
+        title: r.title,
+        identifier: r.identifier ?? '',
+        programme: r.programme ?? '',
+        language: r.language,
+        keywords: (JSON.parse(r.keywords) as string[]).join(' '),
+        summary: r.summary,
+        description: r.description,
+      });
+    }
+  }
+
+  /**
+   * Builds the query: every word the user typed (German and English stems; prefix on the last
+   * word as it may be half typed; typo tolerance on long words when asked) OR its vocabulary
+   * translations at a lower weight.
+   */
+  buildQuery(q: string, options: { fuzzy: boolean }): Query | undefined {
+    const tokens = tokenize(q);
+    const parts: Query[] = [];
+    tokens.forEach((token, i) => {
+      const terms = termsOf(token);
+      if (terms.length === 0) return;
+      const last = i === tokens.length - 1;
+      const typed: Query = {
+        queries: [terms.join(' ')],
+        combineWith: 'OR',
+        fuzzy: options.fuzzy ? (t) => (t.length >= 5 ? 0.2 : false) : false,
+        maxFuzzy: 2,
+        prefix: (t) => last && t.length >= 3,
+      };
+      const translations = [...new Set(terms.flatMap((t) => this.expander.expand(t)))];
+      parts.push(
+        translations.length === 0
+          ? typed
+          : {
+              combineWith: 'OR',
+              queries: [
+                typed,
+                { queries: [translations.join(' ')], combineWith: 'OR', boostTerm: () => translationWeight },
+              ],
+            },
+      );
+    });
+    return parts.length === 0 ? undefined : { combineWith: 'OR', queries: parts };
+  }
+
+  /**
+   * Relevance score per matching call id. Typo tolerance is the expensive part of a search
+   * and only pays when the words as typed find little, so it is a second pass.
+   */
+  search(q: string, options: { fuzzyBelow?: number } = {}): ReadonlyMap<string, number> {
+    // Searches repeat (the same words from many users, every page of a list): results are
+    // kept until the indexed content changes.
+    const key = `${options.fuzzyBelow ?? 20}|${q.trim().toLowerCase()}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const scores = new Map<string, number>();
+    const exact = this.buildQuery(q, { fuzzy: false });
+    if (exact) {
+      let results = this.mini.search(exact);
+      if (results.length < (options.fuzzyBelow ?? 20)) {
+        results = this.mini.search(this.buildQuery(q, { fuzzy: true })!);
+      }
+      for (const r of results) scores.set(r.id as string, r.score);
+    }
+    if (this.cache.size >= cacheSize) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, scores);
+    return scores;
+  }
+
+  /** Search without the result cache (benchmarks measure the search itself with it). */
+  searchUncached(q: string): ReadonlyMap<string, number> {
+    this.cache.clear();
+    return this.search(q);
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+  }
+}
+
+const indexes = new WeakMap<AppContext['dbh'], CallSearchIndex>();
+
+/** The search index of a context's database, created on first use and refreshed on every call. */
+export function callSearchIndex(ctx: AppContext): CallSearchIndex {
+  let index = indexes.get(ctx.dbh);
+  if (!index) {
+    index = new CallSearchIndex(ctx);
+    indexes.set(ctx.dbh, index);
+  }
+  index.refresh();
+  return index;
+}

@@ -1,0 +1,106 @@
+/**
+ * Time-zone arithmetic on top of Intl (no extra library): deadlines are stored as UTC instants
+ * and shown in the zone they were published in and in Europe/Berlin.
+ */
+export const berlin = 'Europe/Berlin';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Offset of a zone from UTC at an instant, in minutes (Berlin in summer: 120), from Intl. */
+function offsetFromIntl(ms: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
+// Offsets only change at transitions, which fall on the quarter hour: cache per zone and quarter.
+const offsets = new Map<string, number>();
+
+/** Offset of a zone from UTC at an instant, in minutes (Berlin in summer: 120). */
+export function offsetMinutes(ms: number, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(ms / 900_000)}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    if (offsets.size > 100_000) offsets.clear();
+    off = offsetFromIntl(ms, timeZone);
+    offsets.set(key, off);
+  }
+  return off;
+}
+
+/** Wall-clock parts of an instant in a zone. */
+function wallClock(ms: number, timeZone: string) {
+  const d = new Date(ms + offsetMinutes(ms, timeZone) * 60_000);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  };
+}
+
+const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
+
+/** ISO 8601 local time with offset: `2026-09-17T17:00:00+02:00`. */
+export function formatInZone(instant: string | number, timeZone: string): string {
+  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
+  const w = wallClock(ms, timeZone);
+  const off = offsetMinutes(ms, timeZone);
+  const sign = off < 0 ? '-' : '+';
+  return (
+    `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}` +
+    `${sign}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`
+  );
+}
+
+/** The calendar date `YYYY-MM-DD` of an instant in a zone. */
+export function dateInZone(ms: number, timeZone: string): string {
+  const w = wallClock(ms, timeZone);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}`;
+}
+
+/** The instant a calendar day starts in a zone (`2026-03-29` in Berlin → 2026-03-28T23:00Z). */
+export function startOfDay(date: string, timeZone: string): number {
+  const guess = Date.parse(`${date}T00:00:00Z`);
+  // Two passes settle the offset also on days the clocks change.
+  let ms = guess - offsetMinutes(guess, timeZone) * 60_000;
+  ms = guess - offsetMinutes(ms, timeZone) * 60_000;
+  return ms;
+}
+
+/** Whole calendar days from `now` to the deadline in a zone: 0 = today, 1 = tomorrow, negative = past. */
+export function daysLeft(deadlineMs: number, nowMs: number, timeZone: string = berlin): number {
+  const a = Date.parse(`${dateInZone(nowMs, timeZone)}T00:00:00Z`);
+  const b = Date.parse(`${dateInZone(deadlineMs, timeZone)}T00:00:00Z`);
+  return Math.round((b - a) / 86_400_000);
+}
