@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { findDates } from '../../crawlers/dates.ts';
+import { zonedTimeToUtc } from '../../crawlers/text.ts';
 import { type Call, callSchema, computeStatus, type Deadline } from '../domain/call.ts';
 import { type ApplicantType, type SourceId, sourceIds } from '../domain/enums.ts';
 import { zodDetails } from '../errors.ts';
@@ -35,67 +37,41 @@ export interface ImportedCall {
   call: Call;
 }
 
-const months: Record<string, number> = {
-  january: 1,
-  jan: 1,
-  januar: 1,
-  janvier: 1,
-  february: 2,
-  feb: 2,
-  februar: 2,
-  march: 3,
-  mar: 3,
-  marz: 3,
-  maerz: 3,
-  april: 4,
-  apr: 4,
-  may: 5,
-  mai: 5,
-  june: 6,
-  jun: 6,
-  juni: 6,
-  july: 7,
-  jul: 7,
-  juli: 7,
-  august: 8,
-  aug: 8,
-  september: 9,
-  sep: 9,
-  sept: 9,
-  october: 10,
-  oct: 10,
-  oktober: 10,
-  okt: 10,
-  november: 11,
-  nov: 11,
-  december: 12,
-  dec: 12,
-  dezember: 12,
-  dez: 12,
-};
+/**
+ * EU deadlines without a time are 17:00 Brussels time (the portal's rule); other sources'
+ * date-only deadlines last until the end of that day in German local time.
+ */
+function zoneRules(source: SourceId): { timeZone: string; dateOnly: { hour: number; minute: number } } {
+  return source === 'eu-ft'
+    ? { timeZone: 'Europe/Brussels', dateOnly: { hour: 17, minute: 0 } }
+    : { timeZone: 'Europe/Berlin', dateOnly: { hour: 23, minute: 59 } };
+}
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** The dates in a published deadline string, as ISO instants (end of day when no time is given). */
-export function datesIn(text: string): string[] {
-  const out: string[] = [];
-  const folded = text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '');
-  for (const m of folded.matchAll(/(\d{4})-(\d{2})-(\d{2})(?:t(\d{2}):(\d{2}))?/g)) {
-    const [, y, mo, d, h, mi] = m;
-    out.push(h ? `${y}-${mo}-${d}T${h}:${mi}:00.000Z` : `${y}-${mo}-${d}T23:59:59.000Z`);
+/** The dates in a published deadline string, as UTC instants of the source's local time. */
+export function datesIn(text: string, source: SourceId = 'import'): string[] {
+  const { timeZone, dateOnly } = zoneRules(source);
+  const iso = [
+    ...text.matchAll(
+      /(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?/gi,
+    ),
+  ];
+  if (iso.length > 0) {
+    return iso.map((m) => {
+      const [, y, mo, d, h, mi, offset] = m;
+      // An explicit offset is an instant already; otherwise it is a wall time in the source's zone.
+      if (offset) return new Date(m[0]).toISOString();
+      const wall = h ? { hour: Number(h), minute: Number(mi) } : dateOnly;
+      return zonedTimeToUtc(
+        { year: Number(y), month: Number(mo), day: Number(d), ...wall },
+        timeZone,
+      ).toISOString();
+    });
   }
-  if (out.length > 0) return out;
-  for (const m of folded.matchAll(/(\d{1,2})\.?\s+([a-z]+)\s+(\d{4})/g)) {
-    const mo = months[m[2]!];
-    if (mo) out.push(`${m[3]}-${pad(mo)}-${pad(Number(m[1]))}T23:59:59.000Z`);
-  }
-  for (const m of folded.matchAll(/(\d{1,2})\.(\d{1,2})\.(\d{4})/g)) {
-    out.push(`${m[3]}-${pad(Number(m[2]))}-${pad(Number(m[1]))}T23:59:59.000Z`);
-  }
-  return out.filter((iso) => !Number.isNaN(Date.parse(iso)));
+  return findDates(text, { timeZone }).map((p) => {
+    if (p.hasTime) return p.at;
+    const [y, mo, d] = p.date.split('-').map(Number) as [number, number, number];
+    return zonedTimeToUtc({ year: y, month: mo, day: d, ...dateOnly }, timeZone).toISOString();
+  });
 }
 
 function stageOf(text: string): Deadline['stage'] {
@@ -108,14 +84,15 @@ function stageOf(text: string): Deadline['stage'] {
   return 'single';
 }
 
-export function parseDeadlines(list: readonly string[]): Deadline[] {
+export function parseDeadlines(list: readonly string[], source: SourceId = 'import'): Deadline[] {
+  const { timeZone } = zoneRules(source);
   const out: Deadline[] = [];
   for (const raw of list) {
-    const dates = datesIn(raw);
+    const dates = datesIn(raw, source);
     // "Open 2024-11-05 to 2025-02-04": the closing date is the deadline.
     const at = dates.at(-1);
     if (!at) continue;
-    out.push({ at, timeZone: 'Europe/Brussels', raw, stage: stageOf(raw) });
+    out.push({ at, timeZone, raw, stage: stageOf(raw) });
   }
   return out;
 }
@@ -269,7 +246,7 @@ export function callFromLine(data: unknown, now: Date): { fileId: string; call: 
     /^[a-z0-9-]+:.+$/.test(sourceId) && sourceId.startsWith(`${source}:`)
       ? sourceId
       : `${source}:${sourceId}`;
-  const deadlines = parseDeadlines(line.deadlines ?? []);
+  const deadlines = parseDeadlines(line.deadlines ?? [], source);
   const body = JSON.stringify(data);
   const call = callSchema.parse({
     id,

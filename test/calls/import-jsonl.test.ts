@@ -42,19 +42,26 @@ describe('JSON Lines import', () => {
     expect(errors[3]!.reason).toMatch(/duplicate id "tt-2026" \(first on line 1\)/);
     const c = calls[1]!.call;
     expect(c.funder).toBe('bmz');
-    expect(c.deadlines.map((d) => d.at)).toEqual(['2025-09-16T23:59:59.000Z']);
+    expect(c.deadlines.map((d) => [d.at, d.timeZone])).toEqual([
+      ['2025-09-16T21:59:00.000Z', 'Europe/Berlin'],
+    ]);
     expect(c.status).toBe('closed');
     expect(calls[0]!.call.status).toBe('open');
     expect(calls[0]!.call.applicantTypes).toEqual(['municipality']);
   });
 
   it('reads ISO dates, ranges and published dates', () => {
-    expect(datesIn('Open 2024-11-05 to 2025-02-04')).toEqual([
-      '2024-11-05T23:59:59.000Z',
-      '2025-02-04T23:59:59.000Z',
+    // Date-only EU deadlines are 17:00 Brussels (CET in winter, CEST in summer).
+    expect(datesIn('Open 2024-11-05 to 2025-02-04', 'eu-ft')).toEqual([
+      '2024-11-05T16:00:00.000Z',
+      '2025-02-04T16:00:00.000Z',
     ]);
-    expect(datesIn('16. März 2026')).toEqual(['2026-03-16T23:59:59.000Z']);
-    expect(datesIn('31.07.2023')).toEqual(['2023-07-31T23:59:59.000Z']);
+    expect(datesIn('2024-09-19T17:00', 'eu-ft')).toEqual(['2024-09-19T15:00:00.000Z']);
+    expect(datesIn('2024-09-19T17:00:00Z', 'eu-ft')).toEqual(['2024-09-19T17:00:00.000Z']);
+    // Other sources: the end of the day, German local time.
+    expect(datesIn('16. März 2026')).toEqual(['2026-03-16T22:59:00.000Z']);
+    expect(datesIn('31.07.2023')).toEqual(['2023-07-31T21:59:00.000Z']);
+    expect(datesIn('31.07.2023, 12:00 Uhr')).toEqual(['2023-07-31T10:00:00.000Z']);
     expect(parseDeadlines(['Projektskizze 2023-07-31', 'Antrag 2023-09-30']).map((d) => d.stage)).toEqual([
       'sketch',
       'full-application',

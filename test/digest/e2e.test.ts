@@ -101,8 +101,8 @@ describe('end to end: import dev calls, match them for real, send the digests', 
     const baltic = section('Handlungsfeld 3: Ostseeraum', 'Handlungsfeld 12');
     expect(twinning).toContain('Call Town Twinning 2025');
     expect(baltic).toContain('Interreg Baltic Sea Region');
-    // The Interreg idea form, the next of its two deadlines (date-only deadlines import as the end
-    // of that day, so the Berlin calendar may count one more day).
+    // The Interreg idea form, the next of its two deadlines: ten days ahead by the UTC date the
+    // fixture writes; near midnight UTC the Berlin calendar is already a day further.
     expect(baltic).toMatch(/Frist: .* – in 1[01] Tagen/);
     // Calls Kiel cannot apply for never reach the digest.
     for (const title of ['EIC Accelerator', 'South Baltic', 'Marie Skłodowska-Curie'])
