@@ -133,13 +133,14 @@ export function listTargetMatches(
   let more = false;
   outer: for (const [rank, eligibility] of classes.entries()) {
     if (after && rank < after.e) continue;
-    const keyset = after && rank === after.e ? 'and (score < ? or (score = ? and call_id > ?))' : '';
+    // score desc, call_id desc: the list index read backwards, no sorting.
+    const keyset = after && rank === after.e ? 'and (score < ? or (score = ? and call_id < ?))' : '';
     const args: unknown[] = [target, eligibility, input.minScore ?? 0];
     if (keyset) args.push(after!.s, after!.s, after!.id);
     const rows = cached(
       sqlite,
       `select ${listColumns} from matches where target = ? and eligibility = ? and score >= ? ${keyset}
-         order by score desc, call_id`,
+         order by score desc, call_id desc`,
     ).iterate(...args) as IterableIterator<Record<string, unknown>>;
     for (const raw of rows) {
       const callId = raw.callId as string;
