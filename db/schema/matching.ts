@@ -33,6 +33,8 @@ export const matches = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.callId, t.target] }),
     index('matches_target_score_idx').on(t.target, t.score),
+    // Ranked lists per target read eligible, then unclear calls, each by score: in index order.
+    index('matches_target_eligibility_score_idx').on(t.target, t.eligibility, t.score, t.callId),
   ],
 );
 

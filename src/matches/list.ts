@@ -22,6 +22,10 @@ export interface MatchRow {
 
 const matchColumns = `call_id as callId, target, target_kind as targetKind, score, eligibility, reason,
   explanation, rule_version as ruleVersion, matched_at as matchedAt`;
+// Lists show only the English reason of the (large) explanation: read just that.
+const listColumns = `call_id as callId, target, target_kind as targetKind, score, eligibility, reason,
+  json_object('reasonEn', json_extract(explanation, '$.reasonEn')) as explanation, rule_version as ruleVersion,
+  matched_at as matchedAt`;
 
 export function parseMatch(row: Record<string, unknown>): MatchRow {
   return { ...(row as unknown as MatchRow), explanation: JSON.parse(String(row.explanation)) };
@@ -129,13 +133,14 @@ export function listTargetMatches(
   let more = false;
   outer: for (const [rank, eligibility] of classes.entries()) {
     if (after && rank < after.e) continue;
-    const keyset = after && rank === after.e ? 'and (score < ? or (score = ? and call_id > ?))' : '';
+    // score desc, call_id desc: the list index read backwards, no sorting.
+    const keyset = after && rank === after.e ? 'and (score < ? or (score = ? and call_id < ?))' : '';
     const args: unknown[] = [target, eligibility, input.minScore ?? 0];
     if (keyset) args.push(after!.s, after!.s, after!.id);
     const rows = cached(
       sqlite,
-      `select ${matchColumns} from matches where target = ? and eligibility = ? and score >= ? ${keyset}
-         order by score desc, call_id`,
+      `select ${listColumns} from matches where target = ? and eligibility = ? and score >= ? ${keyset}
+         order by score desc, call_id desc`,
     ).iterate(...args) as IterableIterator<Record<string, unknown>>;
     for (const raw of rows) {
       const callId = raw.callId as string;

@@ -1,0 +1,1 @@
+CREATE INDEX `matches_target_eligibility_score_idx` ON `matches` (`target`,`eligibility`,`score`,`call_id`);
