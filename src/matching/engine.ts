@@ -179,7 +179,17 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
   const fieldOf = targets.map((t) => targetIndex.get(t.fieldKey)!.index);
   const scoring = ruleSet.scoring;
   const n = targets.length;
-  const termCache = new WeakMap<CallFacts, Map<string, number>[]>();
+  const termCache = new WeakMap<CallFacts, { word: string; row: Float64Array }[]>();
+  // stem → weight per target index (NaN where the stem is not in the target's profile).
+  const dense = new Map<string, Float64Array>();
+  for (const [stem, { t, w }] of table) {
+    const row = new Float64Array(n).fill(Number.NaN);
+    for (let i = 0; i < t.length; i++) {
+      const prev = row[t[i]!]!;
+      row[t[i]!] = Number.isNaN(prev) ? w[i]! : Math.max(prev, w[i]!);
+    }
+    dense.set(stem, row);
+  }
 
   const bm25All = (f: CallFacts): Float64Array => {
     const sums = new Float64Array(n);
@@ -237,26 +247,32 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
       return bm25All(f)[target]!;
     },
     textTerms(f, target, limit = 5) {
-      let all = termCache.get(f);
-      if (!all) {
-        all = targets.map(() => new Map<string, number>());
+      // Per call once: the call's words whose stem has a profile weight (shown as the call's own
+      // word at its first occurrence, not the stem), with that stem's dense weight row. Per target
+      // then one pass over this short list instead of building maps for all 72 targets.
+      let hits = termCache.get(f);
+      if (!hits) {
+        hits = [];
         const doc = f.docs.text;
         const stems = doc.positions.keys();
         for (let si = 0; si < stems.length; si++) {
           const stem = stems[si]!;
           if (stopwords.has(stem)) continue;
-          // Shown as the call's own word (first occurrence), not the stem.
-          const word = doc.tokens[doc.positions.first(si)] ?? stem;
-          const hit = table.get(stem);
-          if (!hit) continue;
-          for (let i = 0; i < hit.t.length; i++) {
-            const m = all[hit.t[i]!]!;
-            m.set(word, Math.max(m.get(word) ?? 0, hit.w[i]!));
-          }
+          const row = dense.get(stem);
+          if (!row) continue;
+          hits.push({ word: doc.tokens[doc.positions.first(si)] ?? stem, row });
         }
-        termCache.set(f, all);
+        termCache.set(f, hits);
       }
-      return [...all[target]!]
+      const best = new Map<string, number>();
+      for (const { word, row } of hits) {
+        const w = row[target]!;
+        // NaN marks a stem that is not in this target's profile.
+        if (Number.isNaN(w)) continue;
+        const prev = best.get(word);
+        best.set(word, Math.max(prev ?? 0, w));
+      }
+      return [...best]
         .map(([term, weight]) => ({ term, weight: Math.round(weight * 100) / 100 }))
         .sort((a, b) => b.weight - a.weight || a.term.localeCompare(b.term))
         .slice(0, limit);

@@ -47,7 +47,15 @@ export function globMatcher(pattern: string): (s: string) => boolean {
 export class WildIndex {
   private readonly matchers: ((s: string) => boolean)[] = [];
   private readonly ids = new Map<string, number>();
-  private readonly cache = new Map<string, readonly number[]>();
+  private cache = new Map<string, readonly number[]>();
+  /** Whether `cache` has been looked up in (or published to) the shared cache. */
+  private shared = false;
+  /**
+   * token → pattern ids depends only on the pattern list, so the last rule set's cache is reused
+   * when a new version keeps the same wildcard terms (the usual rule change): a full re-match
+   * then does not run every distinct word of every call through the globs again.
+   */
+  private static last: { key: string; cache: Map<string, readonly number[]> } | undefined;
   /** Distinct terms of the rule set; a call's docs memoise each term's result once. */
   private readonly terms: Term[] = [];
   private readonly termIds = new Map<string, number>();
@@ -59,6 +67,10 @@ export class WildIndex {
   add(pattern: string): number {
     let id = this.ids.get(pattern);
     if (id === undefined) {
+      if (this.shared) {
+        this.cache = new Map();
+        this.shared = false;
+      }
       id = this.matchers.length;
       this.ids.set(pattern, id);
       this.matchers.push(globMatcher(pattern));
@@ -78,6 +90,12 @@ export class WildIndex {
   }
 
   private matchesOf(token: string): readonly number[] {
+    if (!this.shared) {
+      this.shared = true;
+      const key = [...this.ids.keys()].join('\n');
+      if (WildIndex.last?.key === key) this.cache = WildIndex.last.cache;
+      else WildIndex.last = { key, cache: this.cache };
+    }
     let hit = this.cache.get(token);
     if (!hit) {
       const found: number[] = [];

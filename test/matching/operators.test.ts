@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
-import { globMatcher } from '../../src/matching/operators.ts';
-import { fold, stems, tokenize } from '../../src/matching/text.ts';
+import { globMatcher, WildIndex } from '../../src/matching/operators.ts';
+import { analyze, fold, stems, tokenize } from '../../src/matching/text.ts';
 import { holds } from './helpers.ts';
 
 describe('text normalisation', () => {
@@ -162,5 +162,32 @@ describe('word globs', () => {
     );
     expect(globMatcher('*partner*verein*')('stadtepartnerschaftsverein')).toBe(true);
     expect(globMatcher('ab*ab')('aba')).toBe(false);
+  });
+});
+
+describe('wildcard cache shared between rule set versions', () => {
+  const doc = () => analyze('Städtepartnerschaften und Partnerstädte im Ostseeraum fördern');
+  const results = (index: WildIndex, terms: string[]) => {
+    const d = doc();
+    return terms.map((t) => index.has(d, index.intern(t).id));
+  };
+  const terms = ['*partner*', 'ostsee*', '*stadt*', 'kiel', 'fisch*'];
+
+  it('a new index with the same patterns answers like a fresh one', () => {
+    const first = new WildIndex();
+    expect(results(first, terms)).toEqual([true, true, true, false, false]);
+    // Same patterns: reuses the first index's token cache.
+    const second = new WildIndex();
+    expect(results(second, terms)).toEqual([true, true, true, false, false]);
+  });
+
+  it('a new index with other patterns (other ids) does not reuse stale answers', () => {
+    const first = new WildIndex();
+    results(first, ['*partner*', 'ostsee*']);
+    // Different order of patterns: ids differ, so the cache of the first must not be used.
+    const other = new WildIndex();
+    expect(results(other, ['ostsee*', 'fisch*', '*partner*'])).toEqual([true, false, true]);
+    const again = new WildIndex();
+    expect(results(again, ['*partner*', 'ostsee*'])).toEqual([true, true]);
   });
 });
