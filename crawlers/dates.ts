@@ -4,7 +4,7 @@
  * we return the UTC instant for an IANA zone. The offset comes from Intl for that very day, so
  * summer and winter time are right without a fixed +01:00.
  */
-import { zonedTimeToUtc } from './text.ts';
+import { offsetMinutes, zonedTimeToUtc } from '../src/domain/time.ts';
 
 export interface ParsedDate {
   /** The instant in UTC, ISO 8601 with Z. */
@@ -71,34 +71,9 @@ const DATE_RE = new RegExp(
   'giu',
 );
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** Offset of `timeZone` from UTC at the instant `utcMs`, in minutes (Europe/Berlin in July: 120). */
 export function zoneOffsetMinutes(timeZone: string, utcMs: number): number {
-  let fmt = offsetFormatters.get(timeZone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    offsetFormatters.set(timeZone, fmt);
-  }
-  const parts = Object.fromEntries(fmt.formatToParts(new Date(utcMs)).map((p) => [p.type, p.value]));
-  const asUtc = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);
+  return offsetMinutes(utcMs, timeZone);
 }
 
 function validDay(y: number, m: number, d: number): boolean {

@@ -85,33 +85,8 @@ export function sanitizeHtml(html: string): string {
   return ($('#root').html() ?? '').trim();
 }
 
-/**
- * The UTC instant of a wall-clock time in an IANA zone (e.g. 17:00 Europe/Brussels), via Intl,
- * correct across daylight-saving changes.
- */
-export function zonedTimeToUtc(
-  parts: { year: number; month: number; day: number; hour: number; minute: number },
-  timeZone: string,
-): Date {
-  const guess = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute);
-  const offsetAt = (t: number) => {
-    const f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }).formatToParts(new Date(t));
-    const get = (type: string) => Number(f.find((p) => p.type === type)?.value);
-    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - t;
-  };
-  let t = guess - offsetAt(guess);
-  t = guess - offsetAt(t);
-  return new Date(t);
-}
+/** Re-exported for the crawlers; the one implementation lives with the other time-zone code. */
+export { zonedTimeToUtc } from '../src/domain/time.ts';
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { findDates } from '../../crawlers/dates.ts';
-import { zonedTimeToUtc } from '../../crawlers/text.ts';
 import { type Call, callSchema, computeStatus, type Deadline } from '../domain/call.ts';
 import { type ApplicantType, type SourceId, sourceIds } from '../domain/enums.ts';
+import { zonedTimeToUtc } from '../domain/time.ts';
 import { zodDetails } from '../errors.ts';
 
 /**

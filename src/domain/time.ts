@@ -56,6 +56,19 @@ export function offsetMinutes(ms: number, timeZone: string): number {
   return off;
 }
 
+/**
+ * The UTC instant of a wall-clock time in a zone (e.g. 17:00 Europe/Brussels), correct across
+ * daylight-saving changes: the offset is taken at the instant itself, found in two steps.
+ */
+export function zonedTimeToUtc(
+  parts: { year: number; month: number; day: number; hour: number; minute: number },
+  timeZone: string,
+): Date {
+  const guess = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute);
+  const first = guess - offsetMinutes(guess, timeZone) * 60_000;
+  return new Date(guess - offsetMinutes(first, timeZone) * 60_000);
+}
+
 /** Wall-clock parts of an instant in a zone. */
 function wallClock(ms: number, timeZone: string) {
   const d = new Date(ms + offsetMinutes(ms, timeZone) * 60_000);

@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import { AppError } from '../errors.ts';
 import { type CallFacts, type FactValue, type TextFact, textFacts, valueFacts } from './facts.ts';
 import type { Leaf } from './rules-schema.ts';
-import { fold, stems, type TextDoc, tokenize } from './text.ts';
+import { fold, stems, type TextDoc } from './text.ts';
 
 /**
  * Operators compile once per rule set into closures. Term operators look up stems in the
