@@ -23,24 +23,12 @@ import { testConfig } from '../src/config.ts';
 import { createContext, createLogger } from '../src/context.ts';
 import type { Call } from '../src/domain/call.ts';
 import { fold, tokenize } from '../src/search/text.ts';
+import type { Topic } from './topic.ts';
 
 const N = Number(process.env.BENCH_CALLS ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const MEASURE = 'staedtepartnerschaften-1';
-
-interface Topic {
-  id: string;
-  title: string;
-  description: string | null;
-  keywords: string[];
-  framework_programme: string | null;
-  programme_division: string | null;
-  call_identifier: string | null;
-  deadline_at: string | null;
-  budget_amount_eur: number | null;
-  search_text: string;
-}
 
 const queries = [
   'climate adaptation cities',

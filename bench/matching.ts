@@ -10,19 +10,7 @@ import { analyzeCall, callFacts } from '../src/matching/facts.ts';
 import { getActiveRuleSet, matchCalls, saveRuleSet } from '../src/matching/service.ts';
 import { fromPackage } from '../src/paths.ts';
 import type { BenchResult } from './main.ts';
-
-interface Topic {
-  id: string;
-  title: string;
-  description: string | null;
-  keywords: string[];
-  framework_programme: string | null;
-  programme_division: string | null;
-  call_identifier: string | null;
-  deadline_at: string | null;
-  budget_amount_eur: number | null;
-  search_text: string;
-}
+import type { Topic } from './topic.ts';
 
 /** A deterministic pseudo-random generator, so every run builds the same corpus. */
 function rng(seed: number) {
