@@ -13,14 +13,10 @@ import {
   parseWpPosts,
 } from '../../crawlers/interreg-sites.ts';
 import type { Call } from '../../src/domain/call.ts';
-import { factSheet, fixtureText, sheetInstant } from '../helpers/fixtures.ts';
+import { sheetInstant } from '../helpers/fixtures.ts';
+import { fact, KIEL, page, parseCtx } from './interreg-facts.ts';
 
-type FactCall = Record<string, unknown> & { id: string };
-const facts = factSheet<{ calls: FactCall[] }>('interreg');
-const fact = (id: string) => facts.calls.find((c) => c.id === id)!;
-const page = (path: string) => fixtureText('interreg', `site/${path}`);
-const ctx = (url: string) => ({ url, fetchedAt: new Date('2025-06-01T08:00:00Z') });
-const KIEL = 'DEF02';
+const ctx = parseCtx;
 
 describe('Interreg Deutschland-Danmark', () => {
   const base = 'https://www.interreg-de-dk.eu';

@@ -7,14 +7,10 @@ import {
   readAlgoliaConfig,
 } from '../../crawlers/interreg.ts';
 import { coversNuts } from '../../crawlers/interreg-areas.ts';
-import { factSheet, fixtureText, sheetInstant } from '../helpers/fixtures.ts';
+import { sheetInstant } from '../helpers/fixtures.ts';
+import { fact, KIEL, page, parseCtx } from './interreg-facts.ts';
 
-type FactCall = Record<string, unknown> & { id: string };
-const facts = factSheet<{ calls: FactCall[] }>('interreg');
-const fact = (id: string) => facts.calls.find((c) => c.id === id)!;
-const page = (path: string) => fixtureText('interreg', `site/${path}`);
-const ctx = (url: string) => ({ url, fetchedAt: new Date('2025-06-01T08:00:00Z') });
-const KIEL = 'DEF02';
+const ctx = parseCtx;
 
 describe('interreg.eu Algolia index', () => {
   it('reads the application id, search key and index from the calls page', () => {
