@@ -38,6 +38,18 @@ export const matches = sqliteTable(
   ],
 );
 
+/**
+ * Per call: a signature of everything its match rows were computed from (call content, the
+ * fired rules' definitions, the target profiles, scores, days to the deadline). A re-match
+ * skips a call whose signature is unchanged, and rewrites only the rows that differ.
+ */
+export const matchState = sqliteTable('match_state', {
+  callId: text('call_id')
+    .primaryKey()
+    .references(() => calls.id, { onDelete: 'cascade' }),
+  signature: integer('signature').notNull(),
+});
+
 export const feedback = sqliteTable(
   'feedback',
   {

@@ -6,7 +6,8 @@ import { type CompiledLeaf, compileLeaf, type LeafOutcome, WildIndex } from './o
 import { bm25Table, conceptTargets, type MatchTarget, profileStems, profileText } from './profiles.ts';
 import type { Condition, Effect, Leaf, Rule, RuleSet, Scoring } from './rules-schema.ts';
 import { parseRuleSet } from './rules-schema.ts';
-import { stopwords } from './text.ts';
+import { hashString } from './signature.ts';
+import { stemVocab, stopwords } from './text.ts';
 
 /** A condition tree with each node's outcome; leaves carry the terms or values that decided them. */
 export type ConditionOutcome =
@@ -52,6 +53,10 @@ export interface Engine {
   /** The rules whose effect applies to each target (by target index). */
   rulesFor: CompiledRule[][];
   bm25(f: CallFacts, target: number): number;
+  /** Per rule (by index): a hash of its definition; explanations depend on the fired rules' definitions. */
+  ruleHashes: readonly number[];
+  /** A hash of what every explanation depends on besides the rules: concept, vocabulary, scoring. */
+  profileKey: number;
 }
 
 function compileCondition(
@@ -143,17 +148,11 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
   });
   if (wild.size > 5000) throw new AppError('RULES_INVALID', 'too many wildcard terms (at most 5000)');
 
-  const byTarget: { add: [number, number][]; mul: [number, number][]; excl: number[]; unclear: number[] }[] =
-    targets.map(() => ({ add: [], mul: [], excl: [], unclear: [] }));
+  // Factors per target as [rule index, factor], in rule order.
+  const mulOf: [number, number][][] = targets.map(() => []);
   for (const r of rules) {
     const e: Effect = r.rule.effect;
-    for (const t of r.targets) {
-      const slot = byTarget[t]!;
-      if (e.type === 'add') slot.add.push([r.index, e.points]);
-      else if (e.type === 'multiply') slot.mul.push([r.index, e.factor]);
-      else if (e.type === 'exclude') slot.excl.push(r.index);
-      else slot.unclear.push(r.index);
-    }
+    if (e.type === 'multiply') for (const t of r.targets) mulOf[t]!.push([r.index, e.factor]);
   }
 
   const profiles = targets.map((t) => ({
@@ -161,49 +160,70 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     stems: profileStems(profileText(concept, ruleSet, city, t)),
   }));
   // Fields and measures are indexed separately (their own IDF), then merged: target indices are disjoint.
-  const table = new Map<string, { t: Int32Array; w: Float64Array }>();
-  const merged = new Map<string, [number, number][]>();
+  const merged = new Map<number, [number, number][]>();
   for (const part of [
     bm25Table(profiles.filter((p) => targets[p.index]!.kind === 'action-field')),
     bm25Table(profiles.filter((p) => targets[p.index]!.kind === 'measure')),
   ]) {
-    for (const [stem, hits] of part) merged.set(stem, [...(merged.get(stem) ?? []), ...hits]);
-  }
-  for (const [stem, hits] of merged) {
-    table.set(stem, {
-      t: Int32Array.from(hits.map((h) => h[0])),
-      w: Float64Array.from(hits.map((h) => h[1])),
-    });
+    for (const [stem, hits] of part) {
+      if (stopwords.has(stem)) continue;
+      const id = stemVocab.id(stem);
+      merged.set(id, [...(merged.get(id) ?? []), ...hits]);
+    }
   }
   const rulesFor = targets.map((t) => rules.filter((r) => r.targets.includes(t.index)));
+  // Per rule: 0 add, 1 multiply (applied per target after the sums), 2 exclude, 3 unclear.
+  const effects = rules.map((r) => {
+    const e: Effect = r.rule.effect;
+    const kind = e.type === 'add' ? 0 : e.type === 'multiply' ? 1 : e.type === 'exclude' ? 2 : 3;
+    return { kind, value: e.type === 'add' ? e.points : 0, targets: Int32Array.from(r.targets) };
+  });
+  const isMeasure = Uint8Array.from(targets, (t) => (t.kind === 'measure' ? 1 : 0));
   const fieldOf = targets.map((t) => targetIndex.get(t.fieldKey)!.index);
   const scoring = ruleSet.scoring;
   const n = targets.length;
-  const termCache = new WeakMap<CallFacts, { word: string; row: Float64Array }[]>();
-  // stem → weight per target index (NaN where the stem is not in the target's profile).
-  const dense = new Map<string, Float64Array>();
-  for (const [stem, { t, w }] of table) {
+  // BM25 weights by stem id: row r of stem s is rowOf[s]; its targets and weights are
+  // bmT/bmW[start[r]..start[r+1]], and dense[r] has the weight per target index (NaN where
+  // the stem is not in the target's profile; the larger weight when both profiles have it).
+  const maxStem = merged.size === 0 ? -1 : Math.max(...merged.keys());
+  const rowOf = new Int32Array(maxStem + 1).fill(-1);
+  const start: number[] = [0];
+  const bmT: number[] = [];
+  const bmW: number[] = [];
+  const dense: Float64Array[] = [];
+  for (const [stem, hits] of merged) {
+    rowOf[stem] = dense.length;
     const row = new Float64Array(n).fill(Number.NaN);
-    for (let i = 0; i < t.length; i++) {
-      const prev = row[t[i]!]!;
-      row[t[i]!] = Number.isNaN(prev) ? w[i]! : Math.max(prev, w[i]!);
+    for (const [t, w] of hits) {
+      bmT.push(t);
+      bmW.push(w);
+      const prev = row[t]!;
+      row[t] = Number.isNaN(prev) ? w : Math.max(prev, w);
     }
-    dense.set(stem, row);
+    dense.push(row);
+    start.push(bmT.length);
   }
+  const bmStart = Int32Array.from(start);
+  const bmTargets = Int32Array.from(bmT);
+  const bmWeights = Float64Array.from(bmW);
+  const termCache = new WeakMap<CallFacts, { word: string; row: Float64Array }[]>();
 
   const bm25All = (f: CallFacts): Float64Array => {
     const sums = new Float64Array(n);
-    for (const stem of f.docs.text.positions.keys()) {
-      if (stopwords.has(stem)) continue;
-      const hit = table.get(stem);
-      if (!hit) continue;
-      const { t, w } = hit;
-      for (let i = 0; i < t.length; i++) sums[t[i]!]! += w[i]!;
+    const stems = f.docs.text.stems;
+    for (let i = 0; i < stems.length; i++) {
+      const st = stems[i]!;
+      if (st > maxStem) continue;
+      const r = rowOf[st]!;
+      if (r < 0) continue;
+      for (let k = bmStart[r]!, end = bmStart[r + 1]!; k < end; k++) sums[bmTargets[k]!]! += bmWeights[k]!;
     }
     return sums;
   };
 
   return {
+    ruleHashes: rules.map((r) => hashString(JSON.stringify(r.rule))),
+    profileKey: hashString(JSON.stringify([concept, ruleSet.vocabulary, ruleSet.scoring])),
     ruleSet,
     scoring,
     targets,
@@ -226,18 +246,23 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
       const raw = new Float64Array(n);
       const textPoints = new Float64Array(n);
       const eligibility = new Uint8Array(n);
-      // Fields first: measures inherit a share of their field's raw points.
       for (let t = 0; t < n; t++) {
-        const slot = byTarget[t]!;
         const s = sums[t]!;
         textPoints[t] = (scoring.textWeight * s) / (s + scoring.textHalf);
-        let points = textPoints[t]!;
-        for (const [ri, p] of slot.add) if (fired[ri]) points += p;
-        if (targets[t]!.kind === 'measure') points += scoring.measureInherit * raw[fieldOf[t]!]!;
-        for (const [ri, m] of slot.mul) if (fired[ri]) points *= m;
-        raw[t] = points;
-        if (slot.excl.some((ri) => fired[ri])) eligibility[t] = 2;
-        else if (slot.unclear.some((ri) => fired[ri])) eligibility[t] = 1;
+        raw[t] = textPoints[t]!;
+      }
+      // Effects of the fired rules, in rule order (so sums are added in the same order always).
+      for (const ri of firedList) {
+        const { kind, value, targets: ts } = effects[ri]!;
+        if (kind === 0) for (const t of ts) raw[t]! += value;
+        else if (kind === 2) for (const t of ts) eligibility[t] = 2;
+        else if (kind === 3) for (const t of ts) if (eligibility[t] === 0) eligibility[t] = 1;
+      }
+      // Fields first: measures inherit a share of their field's raw points; factors come last.
+      for (let t = 0; t < n; t++) {
+        if (isMeasure[t]) raw[t]! += scoring.measureInherit * raw[fieldOf[t]!]!;
+        const muls = mulOf[t]!;
+        for (let k = 0; k < muls.length; k++) if (fired[muls[k]![0]]) raw[t]! *= muls[k]![1];
       }
       const scores = new Float64Array(n);
       for (let t = 0; t < n; t++) scores[t] = saturate(raw[t]!, scoring.scale);
@@ -254,13 +279,11 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
       if (!hits) {
         hits = [];
         const doc = f.docs.text;
-        const stems = doc.positions.keys();
+        const stems = doc.stems;
         for (let si = 0; si < stems.length; si++) {
-          const stem = stems[si]!;
-          if (stopwords.has(stem)) continue;
-          const row = dense.get(stem);
-          if (!row) continue;
-          hits.push({ word: doc.tokens[doc.positions.first(si)] ?? stem, row });
+          const st = stems[si]!;
+          if (st > maxStem || rowOf[st]! < 0) continue;
+          hits.push({ word: doc.word(doc.first(si)), row: dense[rowOf[st]!]! });
         }
         termCache.set(f, hits);
       }

@@ -48,6 +48,18 @@ export function cityFact(city: CityProfile, name: string): string | string[] | u
   return name.startsWith('city.') && key in city ? city[key] : undefined;
 }
 
+const cityValueCache = new WeakMap<CityProfile, Record<string, FactValue>>();
+
+/** The city facts as fact values, computed once per profile (every call's facts include them). */
+function cityValues(city: CityProfile): Record<string, FactValue> {
+  let v = cityValueCache.get(city);
+  if (!v) {
+    v = Object.fromEntries(cityFactNames.map((name) => [name, cityFact(city, name)]));
+    cityValueCache.set(city, v);
+  }
+  return v;
+}
+
 /** Facts whose value is a tokenised text (term operators work on these). */
 export const textFacts = ['text', 'title', 'applicants', 'programme'] as const;
 export type TextFact = (typeof textFacts)[number];
@@ -146,6 +158,6 @@ export function callFacts(
     budget,
     fundingRate: call.fundingRate,
   };
-  for (const name of cityFactNames) values[name] = cityFact(city, name);
+  Object.assign(values, cityValues(city));
   return { callId: call.id, docs, values };
 }

@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import { AppError } from '../errors.ts';
 import { type CallFacts, type FactValue, type TextFact, textFacts, valueFacts } from './facts.ts';
 import type { Leaf } from './rules-schema.ts';
-import { fold, stems, type TextDoc } from './text.ts';
+import { fold, stemIdsOfToken, type TextDoc, tokenId, tokenVocab } from './text.ts';
 
 /**
  * Operators compile once per rule set into closures. Term operators look up stems in the
@@ -11,13 +11,12 @@ import { fold, stems, type TextDoc } from './text.ts';
  * against the wildcard terms only once per rule set.
  */
 
-type Part = { stems: readonly string[] } | { wild: number };
+type Part = { stems: Int32Array } | { wild: number };
 export interface Term {
   text: string;
   parts: Part[];
 }
 
-/** Wildcard patterns of one rule set and the cache token → ids of the patterns it matches. */
 /**
  * A word glob as a matcher: patterns made of literals and `*` are checked with
  * startsWith/indexOf/endsWith (linear, no backtracking); others (`?`, classes) go to picomatch.
@@ -44,216 +43,309 @@ export function globMatcher(pattern: string): (s: string) => boolean {
   };
 }
 
-export class WildIndex {
-  private readonly matchers: ((s: string) => boolean)[] = [];
-  private readonly ids = new Map<string, number>();
-  private cache = new Map<string, readonly number[]>();
-  /** Whether `cache` has been looked up in (or published to) the shared cache. */
-  private shared = false;
+/**
+ * CSR lists keyed by small integers (stem or pattern ids): `ids[start[k] .. start[k + 1]]`.
+ * A lookup is two array reads instead of hashing a string.
+ */
+class IdLists {
+  private readonly start: Int32Array;
+  private readonly ids: Int32Array;
+  constructor(map: ReadonlyMap<number, readonly number[]>) {
+    const max = map.size === 0 ? -1 : Math.max(...map.keys());
+    this.start = new Int32Array(max + 2);
+    let n = 0;
+    for (let k = 0; k <= max; k++) {
+      this.start[k] = n;
+      n += map.get(k)?.length ?? 0;
+    }
+    this.start[max + 1] = n;
+    this.ids = new Int32Array(n);
+    for (const [k, list] of map) this.ids.set(list, this.start[k]!);
+  }
   /**
-   * token → pattern ids depends only on the pattern list, so the last rule set's cache is reused
-   * when a new version keeps the same wildcard terms (the usual rule change): a full re-match
-   * then does not run every distinct word of every call through the globs again.
+   * For every id listed under key `k`: marks 1 in `out`, or 0 for an id stored as `~id`
+   * (a phrase to check later).
    */
-  private static last: { key: string; cache: Map<string, readonly number[]> } | undefined;
-  /** Distinct terms of the rule set; a call's docs memoise each term's result once. */
-  private readonly terms: Term[] = [];
-  private readonly termIds = new Map<string, number>();
+  mark(k: number, out: Int8Array): void {
+    if (k + 1 >= this.start.length) return;
+    for (let i = this.start[k]!, end = this.start[k + 1]!; i < end; i++) {
+      const id = this.ids[i]!;
+      if (id >= 0) out[id] = 1;
+      else out[~id] = 0;
+    }
+  }
+}
 
+const push = <K>(m: Map<K, number[]>, k: K, id: number) => {
+  const list = m.get(k);
+  if (list) list.push(id);
+  else m.set(k, [id]);
+};
+
+/**
+ * Every term and wildcard pattern any rule set of this process has used, with process-wide
+ * ids. A call's term memo is keyed by these ids, so it stays valid across rule set versions:
+ * after a rule change only terms that are new to the process are checked again, and the
+ * glob of a pattern runs once per distinct word, ever.
+ */
+class TermRegistry {
+  readonly terms: Term[] = [];
+  private readonly termIds = new Map<string, number>();
+  readonly patterns: string[] = [];
+  private readonly matchers: ((s: string) => boolean)[] = [];
+  private readonly patternIds = new Map<string, number>();
   /** Patterns by the first two letters of their literal start; patterns starting with `*` float. */
   private readonly byHead = new Map<string, number[]>();
   private readonly floating: number[] = [];
 
-  add(pattern: string): number {
-    let id = this.ids.get(pattern);
+  /** stem id → single-word terms; pattern id → single-wildcard terms; phrases by first stem. */
+  private readonly byStem = new Map<number, number[]>();
+  private readonly byWild = new Map<number, number[]>();
+  private readonly phraseByStem = new Map<number, number[]>();
+  /** Phrases starting with a wildcard: always checked. */
+  private readonly phraseWild: number[] = [];
+  /** Array-indexed forms of the maps above, rebuilt after new terms. */
+  private lists?: { stems: IdLists; wild: IdLists };
+
+  /** Per token id: index into `tokenLists` (-1 unknown) and how many patterns it was checked against. */
+  private tokenState = new Int32Array(1024).fill(-1);
+  private tokenChecked = new Int32Array(1024);
+  private readonly tokenLists: Int32Array[] = [new Int32Array(0)];
+
+  pattern(glob: string): number {
+    let id = this.patternIds.get(glob);
     if (id === undefined) {
-      if (this.shared) {
-        this.cache = new Map();
-        this.shared = false;
-      }
-      id = this.matchers.length;
-      this.ids.set(pattern, id);
-      this.matchers.push(globMatcher(pattern));
-      const head = pattern.slice(0, 2);
+      id = this.patterns.length;
+      this.patternIds.set(glob, id);
+      this.patterns.push(glob);
+      this.matchers.push(globMatcher(glob));
+      const head = glob.slice(0, 2);
       if (head.length < 2 || /[*?]/.test(head)) this.floating.push(id);
-      else {
-        const list = this.byHead.get(head);
-        if (list) list.push(id);
-        else this.byHead.set(head, [id]);
-      }
+      else push(this.byHead, head, id);
     }
     return id;
   }
 
-  get size(): number {
-    return this.matchers.length;
+  term(text: string): number {
+    let id = this.termIds.get(text);
+    if (id !== undefined) return id;
+    const term = compileTerm(text, (glob) => this.pattern(glob));
+    id = this.terms.length;
+    this.termIds.set(text, id);
+    this.terms.push(term);
+    this.lists = undefined;
+    const first = term.parts[0];
+    if (term.parts.length !== 1 || !first) {
+      if (first && 'stems' in first) for (const st of first.stems) push(this.phraseByStem, st, id);
+      else this.phraseWild.push(id);
+    } else if ('wild' in first) push(this.byWild, first.wild, id);
+    else for (const st of first.stems) push(this.byStem, st, id);
+    return id;
   }
 
-  private matchesOf(token: string): readonly number[] {
-    if (!this.shared) {
-      this.shared = true;
-      const key = [...this.ids.keys()].join('\n');
-      if (WildIndex.last?.key === key) this.cache = WildIndex.last.cache;
-      else WildIndex.last = { key, cache: this.cache };
+  /** Ids of the patterns a token matches (ascending); cached per token id. */
+  matchesOf(token: number): Int32Array {
+    if (token >= this.tokenState.length) {
+      const size = Math.max(token + 1, this.tokenState.length * 2);
+      const state = new Int32Array(size).fill(-1);
+      state.set(this.tokenState);
+      const checked = new Int32Array(size);
+      checked.set(this.tokenChecked);
+      this.tokenState = state;
+      this.tokenChecked = checked;
     }
-    let hit = this.cache.get(token);
-    if (!hit) {
-      const found: number[] = [];
-      for (const i of this.floating) if (this.matchers[i]!(token)) found.push(i);
-      const headed = this.byHead.get(token.slice(0, 2));
-      if (headed) for (const i of headed) if (this.matchers[i]!(token)) found.push(i);
-      hit = found.sort((a, b) => a - b);
-      if (this.cache.size > 500_000) this.cache.clear();
-      this.cache.set(token, hit);
+    const k = this.tokenState[token]!;
+    const done = this.tokenChecked[token]!;
+    if (k >= 0 && done === this.patterns.length) return this.tokenLists[k]!;
+    const word = tokenVocab.texts[token]!;
+    const found = k >= 0 ? Array.from(this.tokenLists[k]!) : [];
+    if (done === 0 || k < 0) {
+      for (const i of this.floating) if (this.matchers[i]!(word)) found.push(i);
+      const headed = this.byHead.get(word.slice(0, 2));
+      if (headed) for (const i of headed) if (this.matchers[i]!(word)) found.push(i);
+    } else {
+      // Only the patterns added since this token was last checked.
+      for (let i = done; i < this.patterns.length; i++) if (this.matchers[i]!(word)) found.push(i);
     }
-    return hit;
+    this.tokenChecked[token] = this.patterns.length;
+    if (found.length === 0) {
+      this.tokenState[token] = 0;
+      return this.tokenLists[0]!;
+    }
+    const list = Int32Array.from(found.sort((x, y) => x - y));
+    this.tokenState[token] = this.tokenLists.length;
+    this.tokenLists.push(list);
+    return list;
   }
-
-  /** stem → ids of single-word terms with that stem; wildcard id → ids of single-wildcard terms. */
-  private readonly byStem = new Map<string, number[]>();
-  private readonly byWild = new Map<number, number[]>();
-  /** Phrases by the stem of their first word (a phrase can only occur where that word does). */
-  private readonly phraseByStem = new Map<string, number[]>();
-  /** Phrases starting with a wildcard: always checked. */
-  private readonly phraseWild: number[] = [];
 
   /**
-   * The memo of a doc for this rule set. It is filled from the doc's side (inverted): every
-   * distinct stem of the doc marks the terms it satisfies, so the cost is one lookup per stem
-   * instead of one per term. Phrases are checked lazily on first use.
+   * The doc's term memo: 1 occurs, 2 does not, 0 not known yet (see `resolve`). Built from the
+   * doc's side (every distinct stem and word marks the terms it satisfies: one lookup per stem
+   * instead of one per term); terms registered later start as 0 and are checked on first use.
    */
-  private memoOf(doc: TextDoc): NonNullable<TextDoc['memo']> {
-    let memo = doc.memo;
-    if (!memo || memo.owner !== this || memo.hits.length !== this.terms.length) {
-      // 1 = occurs, 2 = does not occur, 0 = phrase whose first word occurs: checked on first use.
-      const hits = new Int8Array(this.terms.length).fill(2);
-      for (const id of this.phraseWild) hits[id] = 0;
-      memo = { owner: this, hits };
-      doc.memo = memo;
-      for (const stem of doc.positions.keys()) {
-        const ids = this.byStem.get(stem);
-        if (ids) for (const id of ids) hits[id] = 1;
-        const phrases = this.phraseByStem.get(stem);
-        if (phrases) for (const id of phrases) hits[id] = 0;
-      }
-      if (this.byWild.size > 0) {
-        for (const token of doc.distinct) {
-          for (const w of this.matchesOf(token)) {
-            const ids = this.byWild.get(w);
-            if (ids) for (const id of ids) hits[id] = 1;
-          }
-        }
+  hits(doc: TextDoc): Int8Array {
+    const n = this.terms.length;
+    const memo = doc.memo;
+    if (memo) {
+      if (memo.length === n) return memo;
+      const grown = new Int8Array(n);
+      grown.set(memo);
+      doc.memo = grown;
+      return grown;
+    }
+    if (!this.lists) {
+      const both = new Map<number, number[]>();
+      for (const [st, ids] of this.byStem) both.set(st, [...ids]);
+      for (const [st, ids] of this.phraseByStem)
+        both.set(st, [...(both.get(st) ?? []), ...ids.map((i) => ~i)]);
+      this.lists = { stems: new IdLists(both), wild: new IdLists(this.byWild) };
+    }
+    const { stems: stemLists, wild: wildLists } = this.lists;
+    const hits = new Int8Array(n).fill(2);
+    for (const id of this.phraseWild) hits[id] = 0;
+    const stems = doc.stems;
+    for (let i = 0; i < stems.length; i++) stemLists.mark(stems[i]!, hits);
+    if (this.byWild.size > 0) {
+      const distinct = doc.distinct;
+      for (let i = 0; i < distinct.length; i++) {
+        const ws = this.matchesOf(distinct[i]!);
+        for (let k = 0; k < ws.length; k++) wildLists.mark(ws[k]!, hits);
       }
     }
-    return memo;
+    doc.memo = hits;
+    return hits;
   }
 
-  private wildPositions(doc: TextDoc, memo: NonNullable<TextDoc['memo']>): Map<number, number[]> {
-    let map = memo.wild;
-    if (!map) {
+  /** Positions of tokens matching pattern `id` in `doc` (per doc, all patterns at once). */
+  positions(doc: TextDoc, id: number): readonly number[] | undefined {
+    let map = doc.wildPositions;
+    if (!map || doc.wildChecked !== this.patterns.length) {
       map = new Map();
       for (let i = 0; i < doc.tokens.length; i++) {
-        for (const w of this.matchesOf(doc.tokens[i]!)) {
-          const list = map.get(w);
-          if (list) list.push(i);
-          else map.set(w, [i]);
-        }
+        for (const w of this.matchesOf(doc.tokens[i]!)) push(map, w, i);
       }
-      memo.wild = map;
+      doc.wildPositions = map;
+      doc.wildChecked = this.patterns.length;
     }
-    return map;
+    return map.get(id);
   }
 
-  /** Positions of tokens matching wildcard `id` in `doc`. */
-  positions(doc: TextDoc, id: number): readonly number[] | undefined {
-    if (this.matchers.length === 0) return undefined;
-    return this.wildPositions(doc, this.memoOf(doc)).get(id);
-  }
-
-  /** One shared compiled term per distinct term text. */
-  intern(text: string): { id: number; term: Term } {
-    const key = text.trim();
-    let id = this.termIds.get(key);
-    if (id === undefined) {
-      id = this.terms.length;
-      this.termIds.set(key, id);
-      const term = compileTerm(key, this);
-      this.terms.push(term);
-      const only = term.parts.length === 1 ? term.parts[0]! : undefined;
-      const push = <K>(m: Map<K, number[]>, k: K) => {
-        const list = m.get(k);
-        if (list) list.push(id!);
-        else m.set(k, [id!]);
-      };
-      const first = term.parts[0];
-      if (!only && first) {
-        if ('wild' in first) this.phraseWild.push(id);
-        else for (const st of first.stems) push(this.phraseByStem, st);
-      } else if (!only) this.phraseWild.push(id);
-      else if ('wild' in only) push(this.byWild, only.wild);
-      else for (const st of only.stems) push(this.byStem, st);
-    }
-    return { id, term: this.terms[id]! };
-  }
-
-  /** Does the term occur in the doc? Memoised per doc, so a term is checked once per call. */
-  has(doc: TextDoc, id: number): boolean {
-    const memo = this.memoOf(doc);
-    const v = memo.hits[id];
-    if (v === 1) return true;
-    if (v === 2) return false;
-    const ok = termMatches(this.terms[id]!, doc, this);
-    memo.hits[id] = ok ? 1 : 2;
+  /** Checks a term whose memo entry is 0 and records the result. */
+  resolve(doc: TextDoc, hits: Int8Array, id: number): boolean {
+    const ok = termMatches(this.terms[id]!, doc, registry);
+    hits[id] = ok ? 1 : 2;
     return ok;
   }
 }
 
-export function compileTerm(text: string, wild: WildIndex): Term {
+const registry = new TermRegistry();
+
+/**
+ * The terms and wildcard patterns of one rule set (ids from the process-wide registry), and
+ * term lookups in a call's docs.
+ */
+export class WildIndex {
+  private readonly patterns = new Set<number>();
+
+  /** Registers a wildcard pattern; `size` counts this rule set's distinct patterns. */
+  add(pattern: string): number {
+    const id = registry.pattern(pattern);
+    this.patterns.add(id);
+    return id;
+  }
+
+  get size(): number {
+    return this.patterns.size;
+  }
+
+  /** One shared compiled term per distinct term text. */
+  intern(text: string): { id: number; term: Term } {
+    const id = registry.term(text.trim());
+    const term = registry.terms[id]!;
+    for (const p of term.parts) if ('wild' in p) this.patterns.add(p.wild);
+    return { id, term };
+  }
+
+  /** A term that is not memoised (`near` operands). */
+  compile(text: string): Term {
+    return compileTerm(text, (glob) => this.add(glob));
+  }
+
+  /** Does the term occur in the doc? Memoised per doc, so a term is checked once per call. */
+  has(doc: TextDoc, id: number): boolean {
+    const hits = registry.hits(doc);
+    const v = hits[id];
+    if (v === 1) return true;
+    if (v === 2) return false;
+    return registry.resolve(doc, hits, id);
+  }
+
+  /** The doc's term memo: 1 occurs, 2 does not, 0 not known yet (`resolve`). */
+  hits(doc: TextDoc): Int8Array {
+    return registry.hits(doc);
+  }
+
+  resolve(doc: TextDoc, hits: Int8Array, id: number): boolean {
+    return registry.resolve(doc, hits, id);
+  }
+}
+
+interface Positions {
+  positions(doc: TextDoc, pattern: number): readonly number[] | undefined;
+}
+
+function compileTerm(text: string, pattern: (glob: string) => number): Term {
   // Words are split like call texts, except that `*` stays inside a word as a wildcard.
   const words = fold(text)
     .split(/[^a-z0-9*?]+/)
     .filter((w) => w !== '' && /[a-z0-9]/.test(w));
   const parts: Part[] = words.map((w) =>
-    w.includes('*') || w.includes('?') ? { wild: wild.add(w) } : { stems: stems(w) },
+    w.includes('*') || w.includes('?') ? { wild: pattern(w) } : { stems: stemIdsOfToken(tokenId(w)) },
   );
   return { text, parts };
 }
 
-function partPositions(part: Part, doc: TextDoc, wild: WildIndex): readonly number[] | undefined {
+function partPositions(part: Part, doc: TextDoc, wild: Positions): readonly number[] | undefined {
   if ('wild' in part) return wild.positions(doc, part.wild);
-  const lists = part.stems.map((st) => doc.positions.get(st)).filter((l) => l !== undefined);
+  const lists: number[][] = [];
+  for (const st of part.stems) {
+    const l = doc.positions(st);
+    if (l) lists.push(Array.from(l));
+  }
   if (lists.length <= 1) return lists[0];
   return [...new Set(lists.flat())].sort((x, y) => x - y);
 }
 
 /** Does the part occur at token position `pos`? (no allocation: phrases are checked often) */
-function partAt(part: Part, doc: TextDoc, wild: WildIndex, pos: number): boolean {
+function partAt(part: Part, doc: TextDoc, wild: Positions, pos: number): boolean {
   if ('wild' in part) return wild.positions(doc, part.wild)?.includes(pos) ?? false;
-  for (const st of part.stems) if (doc.positions.get(st)?.includes(pos)) return true;
+  for (const st of part.stems) if (doc.hasAt(st, pos)) return true;
   return false;
 }
 
-function phraseAt(term: Term, doc: TextDoc, wild: WildIndex, start: number): boolean {
+function phraseAt(term: Term, doc: TextDoc, wild: Positions, start: number): boolean {
   for (let k = 1; k < term.parts.length; k++) if (!partAt(term.parts[k]!, doc, wild, start + k)) return false;
   return true;
 }
 
 /** Start positions where the term (one word or a phrase) occurs. */
-export function termPositions(term: Term, doc: TextDoc, wild: WildIndex): readonly number[] {
+export function termPositions(term: Term, doc: TextDoc, wild: Positions = registry): readonly number[] {
   const first = partPositions(term.parts[0]!, doc, wild);
   if (!first) return [];
   if (term.parts.length === 1) return first;
   return first.filter((p) => phraseAt(term, doc, wild, p));
 }
 
-export function termMatches(term: Term, doc: TextDoc, wild: WildIndex): boolean {
+export function termMatches(term: Term, doc: TextDoc, wild: Positions = registry): boolean {
   const part = term.parts[0]!;
   if ('stems' in part) {
     for (const st of part.stems) {
-      const list = doc.positions.get(st);
-      if (!list) continue;
+      const i = doc.indexOf(st);
+      if (i < 0) continue;
       if (term.parts.length === 1) return true;
-      for (const p of list) if (phraseAt(term, doc, wild, p)) return true;
+      for (let k = doc.from(i), end = doc.from(i + 1); k < end; k++) {
+        if (phraseAt(term, doc, wild, doc.position(k))) return true;
+      }
     }
     return false;
   }
@@ -315,17 +407,22 @@ export function compileLeaf(
     if (interned.some((t) => t.term.parts.length === 0)) {
       throw invalid(`${path}.value`, 'a term has no letters or digits');
     }
-    const ids = interned.map((t) => t.id);
+    const ids = Int32Array.from(interned, (t) => t.id);
     const fact = leaf.fact as TextFact;
-    const need = op === 'containsAll' ? ids.length : Math.min(leaf.min ?? 1, ids.length);
+    const all = op === 'containsAll';
+    const need = all ? ids.length : Math.min(leaf.min ?? 1, ids.length);
     return {
+      // The hot loop of matching: one memo read per term (phrases resolved once per doc).
       test(f) {
         const doc = f.docs[fact];
+        const hits = wild.hits(doc);
         let n = 0;
-        for (const id of ids) {
-          if (wild.has(doc, id)) {
+        for (let k = 0; k < ids.length; k++) {
+          const id = ids[k]!;
+          const v = hits[id];
+          if (v === 1 || (v === 0 && wild.resolve(doc, hits, id))) {
             if (++n >= need) return true;
-          } else if (op === 'containsAll') return false;
+          } else if (all) return false;
         }
         return false;
       },
@@ -343,17 +440,17 @@ export function compileLeaf(
     if (!v || typeof v !== 'object' || !Array.isArray(v.a) || !Array.isArray(v.b)) {
       throw invalid(`${path}.value`, '"near" needs { a: [terms], b: [terms], within: n }');
     }
-    const a = (v.a as string[]).map((t) => compileTerm(t, wild));
-    const b = (v.b as string[]).map((t) => compileTerm(t, wild));
+    const a = (v.a as string[]).map((t) => wild.compile(t));
+    const b = (v.b as string[]).map((t) => wild.compile(t));
     const within = v.within ?? 8;
     const fact = leaf.fact as TextFact;
     const run = (f: CallFacts): string[] | null => {
       const doc = f.docs[fact];
       for (const ta of a) {
-        const pa = termPositions(ta, doc, wild);
+        const pa = termPositions(ta, doc);
         if (pa.length === 0) continue;
         for (const tb of b) {
-          const pb = termPositions(tb, doc, wild);
+          const pb = termPositions(tb, doc);
           if (pb.some((q) => pa.some((p) => Math.abs(p - q) <= within))) return [ta.text, tb.text];
         }
       }

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 import type { AppContext } from '../context.ts';
 import type { Eligibility } from '../domain/enums.ts';
 import { AppError } from '../errors.ts';
-import { compareRanked, compileEngine, type Engine, eligibilityNames } from './engine.ts';
+import { type CallScores, compareRanked, compileEngine, type Engine, eligibilityNames } from './engine.ts';
 import { type Explanation, explain } from './explain.ts';
 import { analyzeCall, type CallFacts, callFacts, type TextFact } from './facts.ts';
 import { type LoadedCall, loadCallsForMatching } from './load-calls.ts';
 import type { RuleSet } from './rules-schema.ts';
+import { hashString, Signature } from './signature.ts';
 import type { TextDoc } from './text.ts';
 
 /**
@@ -34,7 +36,7 @@ interface VersionRow {
 
 // Compiled engines per database handle and version; tokenised calls per call id and content hash.
 const engines = new WeakMap<object, { version: number; engine: Engine }>();
-const docCache = new Map<string, { hash: string; docs: Record<TextFact, TextDoc> }>();
+const docCache = new Map<string, CachedCall>();
 
 function insertVersion(
   ctx: AppContext,
@@ -120,66 +122,199 @@ export function listRuleSetVersions(ctx: AppContext) {
   }));
 }
 
+/** What a rule change did: the new version and the full re-match it ran. */
+export interface SavedRuleSet {
+  version: number;
+  rematch: Pick<MatchRunResult, 'calls' | 'changedCalls' | 'writtenRows' | 'ms'>;
+}
+
+/**
+ * Makes `rules` the active version and re-matches every call, in one transaction: if the
+ * re-match fails, the previous version stays active with its matches.
+ */
+function activate(
+  ctx: AppContext,
+  rules: unknown,
+  engine: Engine,
+  meta: { author: string; comment: string; restoredFrom: number | null; now?: Date },
+): SavedRuleSet {
+  return ctx.dbh.sqlite.transaction(() => {
+    const version = insertVersion(ctx, rules, meta.author, meta.comment, meta.restoredFrom);
+    engines.set(ctx.dbh, { version, engine });
+    try {
+      const r = matchCalls(ctx, { now: meta.now });
+      return {
+        version,
+        rematch: { calls: r.calls, changedCalls: r.changedCalls, writtenRows: r.writtenRows, ms: r.ms },
+      };
+    } catch (err) {
+      engines.delete(ctx.dbh);
+      throw err;
+    }
+  })();
+}
+
 /** Validates (schema, targets, facts, operators), saves as the new active version and re-matches everything. */
 export function saveRuleSet(
   ctx: AppContext,
-  input: { rules: unknown; author: string; comment: string },
-): { version: number } {
+  input: { rules: unknown; author: string; comment: string; now?: Date },
+): SavedRuleSet {
   if (!input.author?.trim()) {
     throw new AppError('VALIDATION_FAILED', 'author is required', {
       details: [{ path: 'author', message: 'required' }],
     });
   }
   getActiveRuleSet(ctx);
-  compileEngine(input.rules, ctx.concept.concept);
-  const version = insertVersion(ctx, input.rules, input.author, input.comment, null);
-  matchCalls(ctx);
-  return { version };
+  const engine = compileEngine(input.rules, ctx.concept.concept);
+  return activate(ctx, input.rules, engine, {
+    author: input.author,
+    comment: input.comment,
+    restoredFrom: null,
+    now: input.now,
+  });
 }
 
 /** A new version that copies an old one (`restored_from`), active at once, with a full re-match. */
-export function rollbackRuleSet(ctx: AppContext, version: number, author: string): { version: number } {
+export function rollbackRuleSet(
+  ctx: AppContext,
+  version: number,
+  author: string,
+  options: { now?: Date } = {},
+): SavedRuleSet {
   getActiveRuleSet(ctx);
   const row = ctx.dbh.sqlite.prepare('SELECT * FROM rule_set_versions WHERE version = ?').get(version) as
     | VersionRow
     | undefined;
   if (!row) throw new AppError('NOT_FOUND', `rule set version ${version} does not exist`);
-  const next = insertVersion(
-    ctx,
-    JSON.parse(row.rules),
+  const rules = JSON.parse(row.rules);
+  return activate(ctx, rules, compileEngine(rules, ctx.concept.concept), {
     author,
-    `Wiederhergestellt aus Version ${version}`,
-    version,
-  );
-  matchCalls(ctx);
-  return { version: next };
+    comment: `Wiederhergestellt aus Version ${version}`,
+    restoredFrom: version,
+    now: options.now,
+  });
+}
+
+/** A stored call as the matcher keeps it between runs: its facts without the long texts, and its tokens. */
+interface CachedCall {
+  /** Content hash and applicants text (the content hash does not cover the latter). */
+  key: string;
+  /** Hash of id and key: the call's part of its match signature. */
+  keyHash: number;
+  call: LoadedCall;
+  docs: Record<TextFact, TextDoc>;
+}
+
+function cacheKey(c: { contentHash: string; applicantsText?: string | null }): string {
+  return `${c.contentHash}|${c.applicantsText ?? ''}`;
+}
+
+function cacheCall(c: LoadedCall): CachedCall {
+  const key = cacheKey(c);
+  const hit = docCache.get(c.id);
+  if (hit && hit.key === key) return hit;
+  // The texts live on only as tokens; the facts need none of them.
+  const entry: CachedCall = {
+    key,
+    keyHash: hashString(`${c.id}\u0000${key}`),
+    call: { ...c, title: '', summary: '', description: '' },
+    docs: analyzeCall(c),
+  };
+  if (docCache.size > 200_000) docCache.clear();
+  docCache.set(c.id, entry);
+  return entry;
 }
 
 function factsFor(engine: Engine, calls: readonly LoadedCall[], now: Date): CallFacts[] {
-  return calls.map((c) => {
-    // The content hash does not cover the applicants text, so it is part of the key.
-    const key = `${c.contentHash}|${c.applicantsText ?? ''}`;
-    let hit = docCache.get(c.id);
-    if (!hit || hit.hash !== key) {
-      hit = { hash: key, docs: analyzeCall(c) };
-      if (docCache.size > 200_000) docCache.clear();
-      docCache.set(c.id, hit);
+  return calls.map((c) => callFacts(c, engine.city, { now }, cacheCall(c).docs));
+}
+
+interface LightRow {
+  id: string;
+  content_hash: string;
+  applicants_text: string | null;
+  needs_match: number;
+}
+
+/**
+ * The calls of a run, from the token cache where their content is unchanged: only the id,
+ * content hash and applicants text are read for every call, full rows only for new or
+ * changed calls (in id order, like a full read).
+ */
+function callsForRun(sqlite: Database.Database, ids?: readonly string[]) {
+  const light: LightRow[] = [];
+  const sql = 'SELECT id, content_hash, applicants_text, needs_match FROM calls';
+  if (!ids) light.push(...(sqlite.prepare(`${sql} ORDER BY id`).all() as LightRow[]));
+  else {
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      light.push(
+        ...(sqlite
+          .prepare(`${sql} WHERE id IN (${chunk.map(() => '?').join(',')})`)
+          .all(...chunk) as LightRow[]),
+      );
     }
-    return callFacts(c, engine.city, { now }, hit.docs);
+  }
+  const missing = light.filter((r) => {
+    const hit = docCache.get(r.id);
+    return !hit || hit.key !== cacheKey({ contentHash: r.content_hash, applicantsText: r.applicants_text });
   });
+  for (const c of loadCallsForMatching(
+    sqlite,
+    missing.map((r) => r.id),
+  ))
+    cacheCall(c);
+  return light.flatMap((r) => {
+    const entry = docCache.get(r.id);
+    return entry ? [{ entry, row: r }] : [];
+  });
+}
+
+/**
+ * Everything the stored rows of a call are computed from: the call's content, the profiles
+ * and scoring, the days to its deadline (explanations show day-based evidence), every score
+ * and eligibility, and the definitions of the rules that fired (in rule order).
+ */
+function signatureOf(engine: Engine, entry: CachedCall, f: CallFacts, sc: CallScores): number {
+  const sig = new Signature().add(entry.keyHash).add(engine.profileKey);
+  const days = f.values.daysToDeadline;
+  sig.add(typeof days === 'number' ? days : -(2 ** 40));
+  for (let t = 0; t < sc.scores.length; t++) sig.add(Math.round(sc.scores[t]! * 10)).add(sc.eligibility[t]!);
+  for (const ri of sc.fired) sig.add(engine.ruleHashes[ri]!);
+  return sig.value();
 }
 
 export interface MatchRunResult {
   calls: number;
+  /** Match rows these calls have after the run. */
   rows: number;
+  /** Calls whose result changed (their rows were compared and rewritten where different). */
+  changedCalls: number;
+  /** Rows inserted, updated or deleted. */
+  writtenRows: number;
   ruleVersion: number;
+  /** Milliseconds per phase: reading calls and signatures, scoring, writing. */
+  ms: { read: number; score: number; write: number };
+}
+
+interface StoredRow {
+  target: string;
+  score: number;
+  eligibility: string;
+  reason: string;
+  explanation: string;
 }
 
 /**
- * Scores stored calls for every target and rewrites their rows in `matches` (pairs scoring at
- * least `minScore`, excluded ones included so their reason is visible), then clears
+ * Scores stored calls for every target and brings their rows in `matches` up to date (pairs
+ * scoring at least `minScore`, excluded ones included so their reason is visible), then clears
  * `needs_match`. All calls when `callIds` is omitted. A call's rows depend only on the call,
  * the rule set and the day, so an incremental run gives the same rows as a full one.
+ *
+ * Every call is scored on every run; a call whose signature (`match_state`) is unchanged keeps
+ * its rows untouched, and of a changed call only the rows that differ are written. A row's
+ * `rule_version` and `matched_at` therefore say which version produced its current content and
+ * when: a new rule version that leaves a match as it was does not touch it.
  */
 export function matchCalls(
   ctx: AppContext,
@@ -187,50 +322,109 @@ export function matchCalls(
 ): MatchRunResult {
   const { version, engine } = activeEngine(ctx);
   const now = options.now ?? new Date();
-  const calls = loadCallsForMatching(ctx.dbh.sqlite, options.callIds);
-  const facts = factsFor(engine, calls, now);
-  const matchedAt = now.toISOString();
   const s = ctx.dbh.sqlite;
-  const del = s.prepare('DELETE FROM matches WHERE call_id = ?');
+  const t0 = performance.now();
+  const run = callsForRun(s, options.callIds);
+  const stored = new Map<string, number>();
+  const sigSql = 'SELECT call_id, signature FROM match_state';
+  const addSigs = (rows: { call_id: string; signature: number }[]) => {
+    for (const r of rows) stored.set(r.call_id, r.signature);
+  };
+  if (!options.callIds) addSigs(s.prepare(sigSql).all() as never);
+  else {
+    const ids = run.map((r) => r.entry.call.id);
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      addSigs(
+        s.prepare(`${sigSql} WHERE call_id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as never,
+      );
+    }
+  }
+
+  const t1 = performance.now();
+  const changed: { f: CallFacts; sc: CallScores; sig: number }[] = [];
+  for (const { entry } of run) {
+    const f = callFacts(entry.call, engine.city, { now }, entry.docs);
+    const sc = engine.score(f);
+    const sig = signatureOf(engine, entry, f, sc);
+    if (stored.get(entry.call.id) !== sig) changed.push({ f, sc, sig });
+  }
+
+  const t2 = performance.now();
+  const matchedAt = now.toISOString();
+  const min = engine.scoring.minScore;
+  const existing = s.prepare(
+    'SELECT target, score, eligibility, reason, explanation FROM matches WHERE call_id = ?',
+  );
   const ins = s.prepare(
     `INSERT INTO matches (call_id, target, target_kind, score, eligibility, reason, explanation, rule_version, matched_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const clear = s.prepare('UPDATE calls SET needs_match = 0 WHERE id = ?');
-  const min = engine.scoring.minScore;
-  let rows = 0;
-  const pending: unknown[][] = [];
-  for (const f of facts) {
-    const sc = engine.score(f);
-    const cache = new Map();
-    for (const t of engine.targets) {
-      const score = sc.scores[t.index]!;
-      if (score < min) continue;
-      const ex = explain(engine, f, sc, t.index, { evidenceCache: cache });
-      const { reason, ...rest } = ex;
-      pending.push([
-        f.callId,
-        t.id,
-        t.kind,
-        score,
-        ex.eligibility,
-        reason,
-        JSON.stringify(rest),
-        version,
-        matchedAt,
-      ]);
-    }
-  }
+  const upd = s.prepare(
+    `UPDATE matches SET score = ?, eligibility = ?, reason = ?, explanation = ?, rule_version = ?, matched_at = ?
+     WHERE call_id = ? AND target = ?`,
+  );
+  const del = s.prepare('DELETE FROM matches WHERE call_id = ? AND target = ?');
+  const setSig = s.prepare(
+    'INSERT INTO match_state (call_id, signature) VALUES (?, ?) ON CONFLICT (call_id) DO UPDATE SET signature = excluded.signature',
+  );
+  const clear = s.prepare('UPDATE calls SET needs_match = 0 WHERE id = ? AND content_hash = ?');
+  let written = 0;
   s.transaction(() => {
-    if (!options.callIds) s.prepare('DELETE FROM matches').run();
-    for (const c of calls) {
-      if (options.callIds) del.run(c.id);
-      clear.run(c.id);
+    for (const { f, sc, sig } of changed) {
+      const before = new Map((existing.all(f.callId) as StoredRow[]).map((r) => [r.target, r]));
+      const cache = new Map();
+      for (const t of engine.targets) {
+        const score = sc.scores[t.index]!;
+        if (score < min) continue;
+        const { reason, ...rest } = explain(engine, f, sc, t.index, { evidenceCache: cache });
+        const explanation = JSON.stringify(rest);
+        const old = before.get(t.id);
+        before.delete(t.id);
+        if (
+          old &&
+          old.score === score &&
+          old.eligibility === rest.eligibility &&
+          old.reason === reason &&
+          old.explanation === explanation
+        )
+          continue;
+        if (old) upd.run(score, rest.eligibility, reason, explanation, version, matchedAt, f.callId, t.id);
+        else
+          ins.run(f.callId, t.id, t.kind, score, rest.eligibility, reason, explanation, version, matchedAt);
+        written++;
+      }
+      for (const target of before.keys()) {
+        del.run(f.callId, target);
+        written++;
+      }
+      setSig.run(f.callId, sig);
     }
-    for (const p of pending) ins.run(...p);
-    rows = pending.length;
+    for (const { row } of run) if (row.needs_match) clear.run(row.id, row.content_hash);
   })();
-  return { calls: calls.length, rows, ruleVersion: version };
+  const t3 = performance.now();
+  return {
+    calls: run.length,
+    rows: countRows(s, options.callIds && run.map((r) => r.entry.call.id)),
+    changedCalls: changed.length,
+    writtenRows: written,
+    ruleVersion: version,
+    ms: { read: Math.round(t1 - t0), score: Math.round(t2 - t1), write: Math.round(t3 - t2) },
+  };
+}
+
+function countRows(s: Database.Database, ids?: string[]): number {
+  if (!ids) return (s.prepare('SELECT count(*) AS n FROM matches').get() as { n: number }).n;
+  let n = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    n += (
+      s
+        .prepare(`SELECT count(*) AS n FROM matches WHERE call_id IN (${chunk.map(() => '?').join(',')})`)
+        .get(...chunk) as { n: number }
+    ).n;
+  }
+  return n;
 }
 
 /** Re-matches the calls that are new or changed since their last match (`needs_match`). */
@@ -238,7 +432,17 @@ export function matchPending(ctx: AppContext, options: { now?: Date } = {}): Mat
   const ids = (
     ctx.dbh.sqlite.prepare('SELECT id FROM calls WHERE needs_match = 1').all() as { id: string }[]
   ).map((r) => r.id);
-  if (ids.length === 0) return { calls: 0, rows: 0, ruleVersion: getActiveRuleSet(ctx).version };
+  if (ids.length === 0) {
+    const ruleVersion = getActiveRuleSet(ctx).version;
+    return {
+      calls: 0,
+      rows: 0,
+      changedCalls: 0,
+      writtenRows: 0,
+      ruleVersion,
+      ms: { read: 0, score: 0, write: 0 },
+    };
+  }
   return matchCalls(ctx, { callIds: ids, ...options });
 }
 

@@ -26,59 +26,135 @@ export function tokenize(text: string): string[] {
   return fold(text).match(/[a-z0-9]+/g) ?? [];
 }
 
-const stemCache = new Map<string, readonly string[]>();
-
-/** The distinct German and English stems of one folded token (one or two entries). */
-export function stems(token: string): readonly string[] {
-  let s = stemCache.get(token);
-  if (s) return s;
-  if (token.length <= 3 || /^[0-9]/.test(token)) s = [token];
-  else {
-    const a = de.stem(token);
-    const b = en.stem(token);
-    s = a === b ? [a] : [a, b];
-    // Plural acronyms (SMEs, NGOs) keep their "s" in both stemmers.
-    if (token.length <= 5 && token.endsWith('s') && !s.includes(token.slice(0, -1)))
-      s = [...s, token.slice(0, -1)];
+/**
+ * Process-wide interning of words and stems as integer ids. Calls are tokenised once and then
+ * kept as typed arrays of ids: conditions, wildcards and BM25 weights are looked up by array
+ * index instead of hashing strings, and the tokenised corpus stays small for the garbage
+ * collector. Ids are never reused; the tables grow with the corpus vocabulary (a few MB for
+ * 100,000 distinct words).
+ */
+class Interner {
+  private readonly ids = new Map<string, number>();
+  readonly texts: string[] = [];
+  id(text: string): number {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.texts.length;
+      this.ids.set(text, id);
+      this.texts.push(text);
+    }
+    return id;
   }
-  if (stemCache.size > 200_000) stemCache.clear();
-  stemCache.set(token, s);
+  /** The id of a known text, or -1 (never interns). */
+  find(text: string): number {
+    return this.ids.get(text) ?? -1;
+  }
+  get size(): number {
+    return this.texts.length;
+  }
+}
+
+export const stemVocab = new Interner();
+export const tokenVocab = new Interner();
+/** Stem ids of each token id (dense: filled when the token is interned). */
+const tokenStemIds: Int32Array[] = [];
+
+function stemsOf(token: string): readonly string[] {
+  if (token.length <= 3 || /^[0-9]/.test(token)) return [token];
+  const a = de.stem(token);
+  const b = en.stem(token);
+  const s = a === b ? [a] : [a, b];
+  // Plural acronyms (SMEs, NGOs) keep their "s" in both stemmers.
+  if (token.length <= 5 && token.endsWith('s') && !s.includes(token.slice(0, -1))) s.push(token.slice(0, -1));
   return s;
 }
 
+/** The id of a folded token; interns it and its stems on first sight. */
+export function tokenId(token: string): number {
+  const known = tokenVocab.find(token);
+  if (known >= 0) return known;
+  const id = tokenVocab.id(token);
+  tokenStemIds[id] = Int32Array.from(stemsOf(token), (st) => stemVocab.id(st));
+  return id;
+}
+
+/** Stem ids of a token id (one or two entries). */
+export function stemIdsOfToken(id: number): Int32Array {
+  return tokenStemIds[id]!;
+}
+
+/** The distinct German and English stems of one folded token (one or two entries). */
+export function stems(token: string): readonly string[] {
+  return Array.from(tokenStemIds[tokenId(token)]!, (id) => stemVocab.texts[id]!);
+}
+
+const EMPTY = new Int32Array(0);
+// Positions and stem ids are packed into one sortable number: stem id × 2^24 + position.
+const SHIFT = 2 ** 24;
+
 /**
- * stem → token positions, stored compactly (sorted stems, one Int32Array of positions): calls
- * stay tokenised in memory between re-matches, and maps of small arrays per call would make the
- * heap, and garbage collection, several times larger.
+ * A tokenised text: the token ids in order, and for every distinct stem (German and English
+ * stem of each token) its positions, stored compactly (sorted stem ids, one Int32Array of
+ * positions): calls stay tokenised in memory between re-matches.
  */
-export class StemPositions {
+export class TextDoc {
+  /** Token ids in text order. */
+  readonly tokens: Int32Array;
+  /** Distinct stem ids, ascending. */
+  readonly stems: Int32Array;
   private readonly starts: Int32Array;
   private readonly pos: Int32Array;
-  /** Distinct stems, sorted. */
-  readonly stems: readonly string[];
+  /** Distinct token ids (wildcards are checked once per distinct word). */
+  readonly distinct: Int32Array;
+  /** Term results by process-wide term id (see operators.ts): 1 occurs, 2 not, 0 unknown. */
+  memo?: Int8Array;
+  /** Token positions per wildcard pattern id, for the first `wildChecked` patterns. */
+  wildPositions?: Map<number, number[]>;
+  wildChecked?: number;
 
-  constructor(map: ReadonlyMap<string, readonly number[]>) {
-    const stems = [...map.keys()].sort();
-    const starts = new Int32Array(stems.length + 1);
-    let n = 0;
-    stems.forEach((st, i) => {
-      starts[i] = n;
-      n += map.get(st)!.length;
-    });
-    starts[stems.length] = n;
-    const pos = new Int32Array(n);
-    for (let i = 0; i < stems.length; i++) pos.set(map.get(stems[i]!)!, starts[i]!);
-    this.stems = stems;
-    this.starts = starts;
+  constructor(words: readonly string[]) {
+    const n = Math.min(words.length, SHIFT - 1);
+    const tokens = new Int32Array(n);
+    let pairs = 0;
+    for (let i = 0; i < n; i++) {
+      const id = tokenId(words[i]!);
+      tokens[i] = id;
+      pairs += tokenStemIds[id]!.length;
+    }
+    const packed = new Float64Array(pairs);
+    let k = 0;
+    for (let i = 0; i < n; i++) for (const st of tokenStemIds[tokens[i]!]!) packed[k++] = st * SHIFT + i;
+    packed.sort();
+    const stemList: number[] = [];
+    const starts: number[] = [];
+    const pos = new Int32Array(pairs);
+    let last = -1;
+    for (let j = 0; j < pairs; j++) {
+      const v = packed[j]!;
+      const st = Math.floor(v / SHIFT);
+      pos[j] = v - st * SHIFT;
+      if (st !== last) {
+        stemList.push(st);
+        starts.push(j);
+        last = st;
+      }
+    }
+    starts.push(pairs);
+    this.tokens = tokens;
+    this.stems = n === 0 ? EMPTY : Int32Array.from(stemList);
+    this.starts = Int32Array.from(starts);
     this.pos = pos;
+    this.distinct = Int32Array.from(new Set(tokens));
   }
 
-  private indexOf(stem: string): number {
+  /** Index of a stem id in `stems`, or -1. */
+  indexOf(stem: number): number {
+    const a = this.stems;
     let lo = 0;
-    let hi = this.stems.length - 1;
+    let hi = a.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const v = this.stems[mid]!;
+      const v = a[mid]!;
       if (v === stem) return mid;
       if (v < stem) lo = mid + 1;
       else hi = mid - 1;
@@ -86,14 +162,40 @@ export class StemPositions {
     return -1;
   }
 
-  has(stem: string): boolean {
+  has(stem: number): boolean {
     return this.indexOf(stem) >= 0;
   }
 
   /** Positions of the stem (ascending), or undefined. */
-  get(stem: string): number[] | undefined {
+  positions(stem: number): Int32Array | undefined {
     const i = this.indexOf(stem);
-    return i < 0 ? undefined : Array.from(this.pos.subarray(this.starts[i]!, this.starts[i + 1]!));
+    return i < 0 ? undefined : this.pos.subarray(this.starts[i]!, this.starts[i + 1]!);
+  }
+
+  /** Does the stem occur at token position `at`? (binary search, no allocation) */
+  hasAt(stem: number, at: number): boolean {
+    const i = this.indexOf(stem);
+    if (i < 0) return false;
+    let lo = this.starts[i]!;
+    let hi = this.starts[i + 1]! - 1;
+    const pos = this.pos;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = pos[mid]!;
+      if (v === at) return true;
+      if (v < at) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  /** The positions of the i-th stem of `stems` are `position(k)` for k in `[from(i), from(i + 1))`. */
+  from(i: number): number {
+    return this.starts[i]!;
+  }
+
+  position(k: number): number {
+    return this.pos[k]!;
   }
 
   /** First position of the i-th stem of `stems`. */
@@ -101,37 +203,14 @@ export class StemPositions {
     return this.pos[this.starts[i]!]!;
   }
 
-  keys(): readonly string[] {
-    return this.stems;
+  /** The folded word at a token position. */
+  word(position: number): string {
+    return tokenVocab.texts[this.tokens[position]!]!;
   }
-
-  get size(): number {
-    return this.stems.length;
-  }
-}
-
-/** A tokenised text: positions of every stem, and the folded tokens in order. */
-export interface TextDoc {
-  tokens: readonly string[];
-  /** stem → token positions (ascending). Both the German and English stem of a token are keys. */
-  positions: StemPositions;
-  /** Distinct tokens (wildcards are checked once per distinct word). */
-  distinct: readonly string[];
-  /** Per-rule-set memo of term results (owned by the term index that wrote it). */
-  memo?: { owner: object; hits: Int8Array; wild?: Map<number, number[]> };
 }
 
 export function analyze(text: string): TextDoc {
-  const tokens = tokenize(text);
-  const positions = new Map<string, number[]>();
-  for (let i = 0; i < tokens.length; i++) {
-    for (const s of stems(tokens[i]!)) {
-      const list = positions.get(s);
-      if (list) list.push(i);
-      else positions.set(s, [i]);
-    }
-  }
-  return { tokens, positions: new StemPositions(positions), distinct: [...new Set(tokens)] };
+  return new TextDoc(tokenize(text));
 }
 
 const stopList = `
@@ -140,3 +219,8 @@ a about above after all also among an and any are as at be been being between bo
 `;
 /** Function words in both languages; kept out of BM25 profiles and queries. */
 export const stopwords: ReadonlySet<string> = new Set(stopList.split(/\s+/).filter(Boolean));
+
+/** Whether a stem id is a function word (its text is in `stopwords`). */
+export function isStopStem(stem: number): boolean {
+  return stopwords.has(stemVocab.texts[stem]!);
+}

@@ -178,8 +178,13 @@ describe('rules administration and explanations with the real matcher', () => {
     });
     expect(saved.statusCode).toBe(200);
     expect(saved.json().version).toBe(2);
+    expect(saved.json().rematch.changedCalls).toBeGreaterThan(0);
     const after = await list('staedtepartnerschaften');
-    expect(after.every((i) => i.ruleVersion === 2)).toBe(true);
+    // A match the new version changed says so; unchanged ones keep the version that produced them.
+    const was = new Map(original.map((i) => [i.callId, i.score]));
+    const moved = after.filter((i) => was.get(i.callId) !== i.score);
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved.every((i) => i.ruleVersion === 2)).toBe(true);
     expect(after.map((i) => `${i.callId}:${i.score}`)).not.toEqual(
       original.map((i) => `${i.callId}:${i.score}`),
     );

@@ -74,8 +74,9 @@ describe('rule set versions', () => {
     seed(ctx);
     getActiveRuleSet(ctx);
     const smaller = { ...defaults, rules: defaults.rules.slice(0, 5) };
-    expect(saveRuleSet(ctx, { rules: smaller, author: 'anna', comment: 'weniger Regeln' })).toEqual({
+    expect(saveRuleSet(ctx, { rules: smaller, author: 'anna', comment: 'weniger Regeln' })).toMatchObject({
       version: 2,
+      rematch: { calls: 3 },
     });
     expect(getActiveRuleSet(ctx).rules.rules).toHaveLength(5);
     expect(matchRows(ctx).every((r) => (r as { rule_version: number }).rule_version === 2)).toBe(true);
@@ -94,7 +95,7 @@ describe('rule set versions', () => {
       /author is required/,
     );
 
-    expect(rollbackRuleSet(ctx, 1, 'ben')).toEqual({ version: 3 });
+    expect(rollbackRuleSet(ctx, 1, 'ben')).toMatchObject({ version: 3 });
     const active = getActiveRuleSet(ctx);
     expect(active.rules.rules).toHaveLength(defaults.rules.length);
     const versions = listRuleSetVersions(ctx);
@@ -154,6 +155,38 @@ describe('matching stored calls', () => {
     matchCalls(ctx, { now });
     expect(matchRows(ctx)).toEqual(incremental);
     expect(matchPending(ctx, { now })).toMatchObject({ calls: 0 });
+  });
+
+  it('after a rule change writes only the rows that changed, and equals matching from scratch', () => {
+    const ctx = open();
+    seed(ctx);
+    expect(matchCalls(ctx, { now })).toMatchObject({ calls: 3, changedCalls: 3 });
+    const v1 = matchRows(ctx) as { call_id: string; target: string; score: number; rule_version: number }[];
+    // Nothing changed: every call is scored again, no row is written.
+    expect(matchCalls(ctx, { now })).toMatchObject({ calls: 3, changedCalls: 0, writtenRows: 0 });
+
+    const edited = structuredClone(defaults) as typeof defaults;
+    const rule = edited.rules.find((r: { id: string }) => r.id === 'baltic.region.65');
+    rule.effect.points -= 30;
+    const saved = saveRuleSet(ctx, { rules: edited, author: 'anna', comment: 'weniger Ostsee', now });
+    expect(saved.rematch).toMatchObject({ calls: 3, changedCalls: 1 });
+    const v2 = matchRows(ctx) as typeof v1;
+    const key = (r: { call_id: string; target: string }) => `${r.call_id} ${r.target}`;
+    const old = new Map(v1.map((r) => [key(r), r]));
+    const moved = v2.filter((r) => old.get(key(r))?.score !== r.score);
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved.every((r) => r.call_id === 'eu-ft:BALTIC-1' && r.rule_version === 2)).toBe(true);
+    // Rows the change did not touch keep the version that produced them.
+    expect(v2.filter((r) => r.call_id !== 'eu-ft:BALTIC-1').every((r) => r.rule_version === 1)).toBe(true);
+    expect(saved.rematch.writtenRows).toBeLessThan(v2.length);
+
+    // The same rows as computing everything afresh under the active version.
+    const content = () =>
+      (matchRows(ctx) as Record<string, unknown>[]).map(({ rule_version: _v, ...rest }) => rest);
+    const incremental = content();
+    ctx.dbh.sqlite.exec('DELETE FROM matches; DELETE FROM match_state;');
+    expect(matchCalls(ctx, { now })).toMatchObject({ changedCalls: 3 });
+    expect(content()).toEqual(incremental);
   });
 
   it('explains why and why not', () => {

@@ -62,6 +62,16 @@ const previewOut = z
 const actor = (p: { id: number; name: string }) => `token:${p.id}:${p.name}`;
 
 /** Rule administration (admin) and "why / why not" for a match (any reader). */
+/** A saved version and what its full re-match did. */
+const savedOut = z.object({
+  version: z.number().int(),
+  rematch: z.object({
+    calls: z.number().int().describe('calls re-matched'),
+    changedCalls: z.number().int().describe('calls whose matches changed'),
+    writtenRows: z.number().int().describe('match rows inserted, updated or deleted'),
+  }),
+});
+
 export function ruleRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
@@ -103,7 +113,7 @@ export function ruleRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             'Validates the rules (every error with its path), saves them as the new active version with the comment, and re-matches all calls before answering.',
           security: [{ bearer: [] }],
           body: z.object({ rules: z.unknown(), comment: z.string().trim().min(3).max(500) }),
-          response: { 200: z.object({ version: z.number().int() }), 400: problemSchema },
+          response: { 200: savedOut, 400: problemSchema },
         },
       },
       async (req) => {
@@ -149,7 +159,7 @@ export function ruleRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           description: 'Creates a new version copying the old one and re-matches all calls.',
           security: [{ bearer: [] }],
           params: z.object({ version: z.coerce.number().int().min(1) }),
-          response: { 200: z.object({ version: z.number().int() }), 404: problemSchema },
+          response: { 200: savedOut, 404: problemSchema },
         },
       },
       async (req) => {

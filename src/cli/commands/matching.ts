@@ -53,7 +53,8 @@ export function registerMatchingCommands(program: Command): void {
         const t0 = performance.now();
         const r = matchCalls(ctx);
         process.stdout.write(
-          `${r.calls} Calls, ${r.rows} Treffer / matches, Regelversion ${r.ruleVersion} (${Math.round(performance.now() - t0)} ms)\n`,
+          `${r.calls} Calls, ${r.rows} Treffer / matches, Regelversion ${r.ruleVersion} (${Math.round(performance.now() - t0)} ms)\n` +
+            `${r.changedCalls} Calls mit geänderten Treffern, ${r.writtenRows} Zeilen geschrieben / calls with changed matches, rows written\n`,
         );
       });
     });
