@@ -208,8 +208,14 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
   const bmWeights = Float64Array.from(bmW);
   const termCache = new WeakMap<CallFacts, { word: string; row: Float64Array }[]>();
 
-  const bm25All = (f: CallFacts): Float64Array => {
-    const sums = new Float64Array(n);
+  const scratch = {
+    held: new Uint8Array(conds.length),
+    fired: new Uint8Array(rules.length),
+    raw: new Float64Array(n),
+    sums: new Float64Array(n),
+  };
+  const bm25All = (f: CallFacts, sums = new Float64Array(n)): Float64Array => {
+    sums.fill(0);
     const stems = f.docs.text.stems;
     for (let i = 0; i < stems.length; i++) {
       const st = stems[i]!;
@@ -232,18 +238,15 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     city,
     rulesFor,
     score(f) {
-      const held = new Uint8Array(conds.length);
+      // Scratch buffers are reused across calls (scoring is synchronous); results are fresh arrays.
+      const { held, fired, raw } = scratch;
       for (let ci = 0; ci < conds.length; ci++) held[ci] = conds[ci]!.test(f) ? 1 : 0;
-      const fired = new Uint8Array(rules.length);
       const firedList: number[] = [];
       for (let ri = 0; ri < rules.length; ri++) {
-        if (held[condOf[ri]!]) {
-          fired[ri] = 1;
-          firedList.push(ri);
-        }
+        fired[ri] = held[condOf[ri]!]!;
+        if (fired[ri]) firedList.push(ri);
       }
-      const sums = bm25All(f);
-      const raw = new Float64Array(n);
+      const sums = bm25All(f, scratch.sums);
       const textPoints = new Float64Array(n);
       const eligibility = new Uint8Array(n);
       for (let t = 0; t < n; t++) {
@@ -252,11 +255,12 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
         raw[t] = textPoints[t]!;
       }
       // Effects of the fired rules, in rule order (so sums are added in the same order always).
-      for (const ri of firedList) {
-        const { kind, value, targets: ts } = effects[ri]!;
-        if (kind === 0) for (const t of ts) raw[t]! += value;
-        else if (kind === 2) for (const t of ts) eligibility[t] = 2;
-        else if (kind === 3) for (const t of ts) if (eligibility[t] === 0) eligibility[t] = 1;
+      for (let i = 0; i < firedList.length; i++) {
+        const { kind, value, targets: ts } = effects[firedList[i]!]!;
+        if (kind === 0) for (let k = 0; k < ts.length; k++) raw[ts[k]!]! += value;
+        else if (kind === 2) for (let k = 0; k < ts.length; k++) eligibility[ts[k]!] = 2;
+        else if (kind === 3)
+          for (let k = 0; k < ts.length; k++) if (eligibility[ts[k]!] === 0) eligibility[ts[k]!] = 1;
       }
       // Fields first: measures inherit a share of their field's raw points; factors come last.
       for (let t = 0; t < n; t++) {
