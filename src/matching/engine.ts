@@ -109,6 +109,100 @@ function compileCondition(
   };
 }
 
+const conditionIds = new Map<string, number>();
+function conditionId(key: string): number {
+  let id = conditionIds.get(key);
+  if (id === undefined) {
+    id = conditionIds.size;
+    conditionIds.set(key, id);
+  }
+  return id;
+}
+
+/** Everything `scoreCall` needs of a compiled engine (one plain object: one shape for the JIT). */
+interface ScoreState {
+  conds: CompiledCondition[];
+  condOf: Int32Array;
+  globalCond: Int32Array;
+  volatile: Uint8Array;
+  effects: { kind: number; value: number; targets: Int32Array }[];
+  mulOf: [number, number][][];
+  isMeasure: Uint8Array;
+  fieldOf: Int32Array;
+  scoring: Scoring;
+  n: number;
+  profileKey: number;
+  bm25All: (f: CallFacts, sums?: Float64Array) => Float64Array;
+  /** Scratch buffers, reused across calls (scoring is synchronous); results are fresh arrays. */
+  held: Uint8Array;
+  fired: Uint8Array;
+  raw: Float64Array;
+  sums: Float64Array;
+}
+
+/**
+ * Scores one call for every target. A module-level function rather than a closure per engine,
+ * so the optimised code survives rule changes (a new engine would start it cold).
+ */
+function scoreCall(st: ScoreState, f: CallFacts): CallScores {
+  const { conds, held, fired, raw, n, scoring } = st;
+  const memo = f.memo;
+  if (memo) {
+    let known = memo.conditions;
+    if (!known || known.length < conditionIds.size) {
+      const grown = new Int8Array(conditionIds.size);
+      if (known) grown.set(known);
+      memo.conditions = known = grown;
+    }
+    for (let ci = 0; ci < conds.length; ci++) {
+      if (st.volatile[ci]) {
+        held[ci] = conds[ci]!.test(f) ? 1 : 0;
+        continue;
+      }
+      const g = st.globalCond[ci]!;
+      let v = known[g]!;
+      if (v === 0) known[g] = v = conds[ci]!.test(f) ? 1 : 2;
+      held[ci] = v === 1 ? 1 : 0;
+    }
+  } else for (let ci = 0; ci < conds.length; ci++) held[ci] = conds[ci]!.test(f) ? 1 : 0;
+  const firedList: number[] = [];
+  const condOf = st.condOf;
+  for (let ri = 0; ri < condOf.length; ri++) {
+    fired[ri] = held[condOf[ri]!]!;
+    if (fired[ri]) firedList.push(ri);
+  }
+  let sums: Float64Array;
+  if (memo?.text?.key === st.profileKey) sums = memo.text.sums;
+  else {
+    sums = st.bm25All(f, st.sums);
+    if (memo) memo.text = { key: st.profileKey, sums: sums.slice() };
+  }
+  const textPoints = new Float64Array(n);
+  const eligibility = new Uint8Array(n);
+  for (let t = 0; t < n; t++) {
+    const s = sums[t]!;
+    textPoints[t] = (scoring.textWeight * s) / (s + scoring.textHalf);
+    raw[t] = textPoints[t]!;
+  }
+  // Effects of the fired rules, in rule order (so sums are added in the same order always).
+  for (let i = 0; i < firedList.length; i++) {
+    const { kind, value, targets: ts } = st.effects[firedList[i]!]!;
+    if (kind === 0) for (let k = 0; k < ts.length; k++) raw[ts[k]!]! += value;
+    else if (kind === 2) for (let k = 0; k < ts.length; k++) eligibility[ts[k]!] = 2;
+    else if (kind === 3)
+      for (let k = 0; k < ts.length; k++) if (eligibility[ts[k]!] === 0) eligibility[ts[k]!] = 1;
+  }
+  // Fields first: measures inherit a share of their field's raw points; factors come last.
+  for (let t = 0; t < n; t++) {
+    if (st.isMeasure[t]) raw[t]! += scoring.measureInherit * raw[st.fieldOf[t]!]!;
+    const muls = st.mulOf[t]!;
+    for (let k = 0; k < muls.length; k++) if (fired[muls[k]![0]]) raw[t]! *= muls[k]![1];
+  }
+  const scores = new Float64Array(n);
+  for (let t = 0; t < n; t++) scores[t] = saturate(raw[t]!, scoring.scale);
+  return { callId: f.callId, scores, eligibility, textPoints, fired: firedList };
+}
+
 const saturate = (raw: number, scale: number) =>
   Math.round(1000 * (1 - Math.exp(-Math.max(0, raw) / scale))) / 10;
 
@@ -146,6 +240,13 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     condOf.push(ci);
     rules.push({ rule, index: rules.length, targets: [...new Set(idx)], cond: conds[ci]! });
   });
+  // Process-wide ids of the conditions (with the city profile they were resolved against), so a
+  // call's memo of condition results outlives rule set versions; date-dependent ones are never kept.
+  const cityKey = JSON.stringify(city);
+  const globalCond = Int32Array.from(distinct.keys(), (key) => conditionId(`${key}\u0000${cityKey}`));
+  const volatile = Uint8Array.from(distinct.keys(), (key) =>
+    /"fact":"(daysToDeadline|status)"/.test(key) ? 1 : 0,
+  );
   if (wild.size > 5000) throw new AppError('RULES_INVALID', 'too many wildcard terms (at most 5000)');
 
   // Factors per target as [rule index, factor], in rule order.
@@ -214,7 +315,7 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     raw: new Float64Array(n),
     sums: new Float64Array(n),
   };
-  const bm25All = (f: CallFacts, sums = new Float64Array(n)): Float64Array => {
+  const bm25All = (f: CallFacts, sums: Float64Array = new Float64Array(n)): Float64Array => {
     sums.fill(0);
     const stems = f.docs.text.stems;
     for (let i = 0; i < stems.length; i++) {
@@ -227,9 +328,25 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     return sums;
   };
 
+  const profileKey = hashString(JSON.stringify([concept, ruleSet.vocabulary, ruleSet.scoring]));
+  const state: ScoreState = {
+    conds,
+    condOf: Int32Array.from(condOf),
+    globalCond,
+    volatile,
+    effects,
+    mulOf,
+    isMeasure,
+    fieldOf: Int32Array.from(fieldOf),
+    scoring,
+    n,
+    profileKey,
+    bm25All,
+    ...scratch,
+  };
   return {
     ruleHashes: rules.map((r) => hashString(JSON.stringify(r.rule))),
-    profileKey: hashString(JSON.stringify([concept, ruleSet.vocabulary, ruleSet.scoring])),
+    profileKey,
     ruleSet,
     scoring,
     targets,
@@ -237,41 +354,7 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     rules,
     city,
     rulesFor,
-    score(f) {
-      // Scratch buffers are reused across calls (scoring is synchronous); results are fresh arrays.
-      const { held, fired, raw } = scratch;
-      for (let ci = 0; ci < conds.length; ci++) held[ci] = conds[ci]!.test(f) ? 1 : 0;
-      const firedList: number[] = [];
-      for (let ri = 0; ri < rules.length; ri++) {
-        fired[ri] = held[condOf[ri]!]!;
-        if (fired[ri]) firedList.push(ri);
-      }
-      const sums = bm25All(f, scratch.sums);
-      const textPoints = new Float64Array(n);
-      const eligibility = new Uint8Array(n);
-      for (let t = 0; t < n; t++) {
-        const s = sums[t]!;
-        textPoints[t] = (scoring.textWeight * s) / (s + scoring.textHalf);
-        raw[t] = textPoints[t]!;
-      }
-      // Effects of the fired rules, in rule order (so sums are added in the same order always).
-      for (let i = 0; i < firedList.length; i++) {
-        const { kind, value, targets: ts } = effects[firedList[i]!]!;
-        if (kind === 0) for (let k = 0; k < ts.length; k++) raw[ts[k]!]! += value;
-        else if (kind === 2) for (let k = 0; k < ts.length; k++) eligibility[ts[k]!] = 2;
-        else if (kind === 3)
-          for (let k = 0; k < ts.length; k++) if (eligibility[ts[k]!] === 0) eligibility[ts[k]!] = 1;
-      }
-      // Fields first: measures inherit a share of their field's raw points; factors come last.
-      for (let t = 0; t < n; t++) {
-        if (isMeasure[t]) raw[t]! += scoring.measureInherit * raw[fieldOf[t]!]!;
-        const muls = mulOf[t]!;
-        for (let k = 0; k < muls.length; k++) if (fired[muls[k]![0]]) raw[t]! *= muls[k]![1];
-      }
-      const scores = new Float64Array(n);
-      for (let t = 0; t < n; t++) scores[t] = saturate(raw[t]!, scoring.scale);
-      return { callId: f.callId, scores, eligibility, textPoints, fired: firedList };
-    },
+    score: (f) => scoreCall(state, f),
     bm25(f, target) {
       return bm25All(f)[target]!;
     },

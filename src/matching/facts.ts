@@ -87,6 +87,19 @@ export interface CallFacts {
   callId: string;
   docs: Record<TextFact, TextDoc>;
   values: Record<string, FactValue>;
+  /** Results kept with a cached call between runs (see `CallMemo`); absent for one-off scoring. */
+  memo?: CallMemo;
+}
+
+/**
+ * What the engine may keep per call between runs, valid as long as the call's content is
+ * unchanged (the owner drops it with the tokens): condition results by process-wide condition
+ * id (1 held, 2 did not, 0 unknown; never for date-dependent conditions), and the text
+ * relevance per target for one set of profiles.
+ */
+export interface CallMemo {
+  conditions?: Int8Array;
+  text?: { key: number; sums: Float64Array };
 }
 
 /** The fields a call needs for matching (a stored call, an imported line, a bench record). */
@@ -138,6 +151,7 @@ export function callFacts(
   city: CityProfile,
   options: FactOptions = {},
   docs: Record<TextFact, TextDoc> = analyzeCall(call),
+  memo?: CallMemo,
 ): CallFacts {
   const now = options.now ?? new Date();
   const programme = call.programme ?? '';
@@ -159,5 +173,5 @@ export function callFacts(
     fundingRate: call.fundingRate,
   };
   Object.assign(values, cityValues(city));
-  return { callId: call.id, docs, values };
+  return { callId: call.id, docs, values, memo };
 }

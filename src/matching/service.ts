@@ -5,7 +5,7 @@ import type { Eligibility } from '../domain/enums.ts';
 import { AppError } from '../errors.ts';
 import { type CallScores, compareRanked, compileEngine, type Engine, eligibilityNames } from './engine.ts';
 import { type Explanation, explain } from './explain.ts';
-import { analyzeCall, type CallFacts, callFacts, type TextFact } from './facts.ts';
+import { analyzeCall, type CallFacts, type CallMemo, callFacts, type TextFact } from './facts.ts';
 import { type LoadedCall, loadCallsForMatching } from './load-calls.ts';
 import type { RuleSet } from './rules-schema.ts';
 import { hashString, Signature } from './signature.ts';
@@ -203,10 +203,12 @@ interface CachedCall {
   keyHash: number;
   call: LoadedCall;
   docs: Record<TextFact, TextDoc>;
+  /** Condition results and text relevance, kept as long as the content is unchanged. */
+  memo: CallMemo;
 }
 
-function cacheKey(c: { contentHash: string; applicantsText?: string | null }): string {
-  return `${c.contentHash}|${c.applicantsText ?? ''}`;
+function cacheKey(c: { contentHash: string; applicantsText?: string | null; language: string }): string {
+  return `${c.contentHash}|${c.language}|${c.applicantsText ?? ''}`;
 }
 
 function cacheCall(c: LoadedCall): CachedCall {
@@ -219,6 +221,7 @@ function cacheCall(c: LoadedCall): CachedCall {
     keyHash: hashString(`${c.id}\u0000${key}`),
     call: { ...c, title: '', summary: '', description: '' },
     docs: analyzeCall(c),
+    memo: {},
   };
   if (docCache.size > 200_000) docCache.clear();
   docCache.set(c.id, entry);
@@ -226,12 +229,16 @@ function cacheCall(c: LoadedCall): CachedCall {
 }
 
 function factsFor(engine: Engine, calls: readonly LoadedCall[], now: Date): CallFacts[] {
-  return calls.map((c) => callFacts(c, engine.city, { now }, cacheCall(c).docs));
+  return calls.map((c) => {
+    const entry = cacheCall(c);
+    return callFacts(c, engine.city, { now }, entry.docs, entry.memo);
+  });
 }
 
 interface LightRow {
   id: string;
   content_hash: string;
+  language: string;
   applicants_text: string | null;
   needs_match: number;
 }
@@ -243,7 +250,7 @@ interface LightRow {
  */
 function callsForRun(sqlite: Database.Database, ids?: readonly string[]) {
   const light: LightRow[] = [];
-  const sql = 'SELECT id, content_hash, applicants_text, needs_match FROM calls';
+  const sql = 'SELECT id, content_hash, language, applicants_text, needs_match FROM calls';
   if (!ids) light.push(...(sqlite.prepare(`${sql} ORDER BY id`).all() as LightRow[]));
   else {
     for (let i = 0; i < ids.length; i += 500) {
@@ -257,7 +264,12 @@ function callsForRun(sqlite: Database.Database, ids?: readonly string[]) {
   }
   const missing = light.filter((r) => {
     const hit = docCache.get(r.id);
-    return !hit || hit.key !== cacheKey({ contentHash: r.content_hash, applicantsText: r.applicants_text });
+    const key = cacheKey({
+      contentHash: r.content_hash,
+      language: r.language,
+      applicantsText: r.applicants_text,
+    });
+    return !hit || hit.key !== key;
   });
   for (const c of loadCallsForMatching(
     sqlite,
@@ -344,7 +356,7 @@ export function matchCalls(
   const t1 = performance.now();
   const changed: { f: CallFacts; sc: CallScores; sig: number }[] = [];
   for (const { entry } of run) {
-    const f = callFacts(entry.call, engine.city, { now }, entry.docs);
+    const f = callFacts(entry.call, engine.city, { now }, entry.docs, entry.memo);
     const sc = engine.score(f);
     const sig = signatureOf(engine, entry, f, sc);
     if (stored.get(entry.call.id) !== sig) changed.push({ f, sc, sig });
@@ -489,7 +501,7 @@ export function previewRuleSet(ctx: AppContext, draft: unknown, options: { topN?
   const now = options.now ?? new Date();
   const calls = loadCallsForMatching(ctx.dbh.sqlite);
   const factsA = factsFor(current, calls, now);
-  const factsB = calls.map((c, i) => callFacts(c, next.city, { now }, factsA[i]!.docs));
+  const factsB = calls.map((c, i) => callFacts(c, next.city, { now }, factsA[i]!.docs, factsA[i]!.memo));
   const a = factsA.map((f) => current.score(f));
   const b = factsB.map((f) => next.score(f));
   const feedback = ctx.dbh.sqlite.prepare('SELECT call_id, target, verdict FROM feedback').all() as {

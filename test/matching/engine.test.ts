@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseImportFile } from '../../src/calls/import-jsonl.ts';
 import { compareRanked, compileEngine, eligibilityNames } from '../../src/matching/engine.ts';
 import { explain } from '../../src/matching/explain.ts';
-import { callFacts } from '../../src/matching/facts.ts';
+import { analyzeCall, type CallMemo, callFacts } from '../../src/matching/facts.ts';
 import type { RuleSetInput } from '../../src/matching/rules-schema.ts';
+import { fromPackage } from '../../src/paths.ts';
 import { sampleCall } from '../helpers/calls.ts';
 import { concept } from './helpers.ts';
 
@@ -198,5 +201,50 @@ describe('scorer properties', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('results kept with a call between rule set versions', () => {
+  const rules = JSON.parse(readFileSync(fromPackage('rules', 'default-rules.json'), 'utf8')) as RuleSetInput;
+  const dev = parseImportFile(readFileSync(fromPackage('eval', 'dev', 'calls.jsonl'), 'utf8')).calls.map(
+    (c) => c.call,
+  );
+  const now = new Date('2025-03-01T00:00:00Z');
+  // A second version: one rule re-targeted with new terms (one a new wildcard and a phrase),
+  // one date-dependent rule, and new vocabulary (so the text profiles change too).
+  const edited = structuredClone(rules);
+  edited.rules[0] = {
+    ...edited.rules[0]!,
+    conditions: {
+      any: [{ fact: 'text', operator: 'containsAny', value: ['hafen*', 'port authority', 'twinning'] }],
+    },
+  };
+  edited.rules.push({
+    id: 'closing-soon',
+    name: 'Frist in 60 Tagen',
+    target: 'all',
+    conditions: { all: [{ fact: 'daysToDeadline', operator: 'lte', value: 60 }] },
+    effect: { type: 'add', points: 5 },
+  });
+  edited.vocabulary = { ...edited.vocabulary, ostseeraum: { de: ['Hafenstadt'], en: ['port city'] } };
+
+  it('scores exactly like scoring afresh (condition memo, text memo, term memo)', () => {
+    const a = compileEngine(rules, concept);
+    const b = compileEngine(edited, concept);
+    let fired = 0;
+    for (const call of dev) {
+      const docs = analyzeCall(call);
+      const memo: CallMemo = {};
+      a.score(callFacts(call, a.city, { now }, docs, memo));
+      const kept = b.score(callFacts(call, b.city, { now }, docs, memo));
+      // Again with everything kept, then with nothing kept (fresh tokens, no memo).
+      const again = b.score(callFacts(call, b.city, { now: new Date('2025-06-01T00:00:00Z') }, docs, memo));
+      const fresh = b.score(callFacts(call, b.city, { now }));
+      const later = b.score(callFacts(call, b.city, { now: new Date('2025-06-01T00:00:00Z') }));
+      expect(kept).toEqual(fresh);
+      expect(again).toEqual(later);
+      fired += kept.fired.length;
+    }
+    expect(fired).toBeGreaterThan(dev.length);
   });
 });
