@@ -7,6 +7,7 @@ import { createContext, createLogger } from './context.ts';
 import { isAppError } from './errors.ts';
 import { registerJobs } from './jobs/register.ts';
 import { Scheduler } from './jobs/scheduler.ts';
+import { warmMatching } from './matching/service.ts';
 
 /** Server entry: listens, starts the schedules, shuts down cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -18,9 +19,11 @@ async function main(): Promise<void> {
   app.decorate('scheduler', scheduler);
   if (config.scheduler.enabled) registerJobs(ctx, scheduler);
 
+  const warm = new AbortController();
   closeWithGrace({ delay: 15_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after error');
     else logger.info({ signal }, 'shutting down');
+    warm.abort();
     await app.close();
     await scheduler.stop();
     ctx.dbh.close();
@@ -42,6 +45,14 @@ async function main(): Promise<void> {
       database: config.databasePath,
     },
     'foerdermatch läuft / is running',
+  );
+  // In the background: the first rule change after a start should not wait for tokenising.
+  const t0 = performance.now();
+  warmMatching(ctx, { signal: warm.signal }).then(
+    (r) => logger.info({ calls: r.calls, ms: Math.round(performance.now() - t0) }, 'matching cache warm'),
+    (err: unknown) => {
+      if (!warm.signal.aborted) logger.warn({ err }, 'warming the matching cache failed');
+    },
   );
 }
 

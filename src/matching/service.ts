@@ -439,6 +439,39 @@ function countRows(s: Database.Database, ids?: string[]): number {
   return n;
 }
 
+/**
+ * Tokenises and scores every stored call in small slices, yielding to the event loop between
+ * them, so the first rule change or re-match after a start does not pay for tokenising the whole
+ * corpus while an administrator waits. Nothing is written. Stops early when `signal` aborts.
+ */
+export async function warmMatching(
+  ctx: AppContext,
+  options: { slice?: number; signal?: AbortSignal; now?: Date } = {},
+): Promise<{ calls: number }> {
+  const slice = options.slice ?? 250;
+  const { engine } = activeEngine(ctx);
+  const ids = (ctx.dbh.sqlite.prepare('SELECT id FROM calls ORDER BY id').all() as { id: string }[]).map(
+    (r) => r.id,
+  );
+  let done = 0;
+  for (let i = 0; i < ids.length; i += slice) {
+    if (options.signal?.aborted) break;
+    for (const { entry } of callsForRun(ctx.dbh.sqlite, ids.slice(i, i + slice))) {
+      engine.score(
+        callFacts(entry.call, engine.city, { now: options.now ?? new Date() }, entry.docs, entry.memo),
+      );
+      done++;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { calls: done };
+}
+
+/** Whether the matcher holds the call's tokens for its current content (see `warmMatching`). */
+export function isWarm(callId: string, contentHash: string): boolean {
+  return docCache.get(callId)?.key.startsWith(`${contentHash}|`) ?? false;
+}
+
 /** Re-matches the calls that are new or changed since their last match (`needs_match`). */
 export function matchPending(ctx: AppContext, options: { now?: Date } = {}): MatchRunResult {
   const ids = (

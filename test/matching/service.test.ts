@@ -6,12 +6,14 @@ import { AppError } from '../../src/errors.ts';
 import {
   explainMatch,
   getActiveRuleSet,
+  isWarm,
   listRuleSetVersions,
   matchCalls,
   matchPending,
   previewRuleSet,
   rollbackRuleSet,
   saveRuleSet,
+  warmMatching,
 } from '../../src/matching/service.ts';
 import { fromPackage } from '../../src/paths.ts';
 import { sampleCall } from '../helpers/calls.ts';
@@ -187,6 +189,26 @@ describe('matching stored calls', () => {
     ctx.dbh.sqlite.exec('DELETE FROM matches; DELETE FROM match_state;');
     expect(matchCalls(ctx, { now })).toMatchObject({ changedCalls: 3 });
     expect(content()).toEqual(incremental);
+  });
+
+  it('warms the matcher in slices without writing, and stops when aborted', async () => {
+    const ctx = open();
+    // Content no other test uses, so the process-wide token cache cannot already hold it.
+    const fresh = calls.map((c) => ({ ...c, summary: `${c.summary} ${ctx.config.databasePath}` }));
+    for (const c of fresh) upsertCall(ctx.dbh.db, c, { now });
+    const hashes = ctx.dbh.sqlite.prepare('SELECT id, content_hash FROM calls ORDER BY id').all() as {
+      id: string;
+      content_hash: string;
+    }[];
+    expect(hashes.some((h) => isWarm(h.id, h.content_hash))).toBe(false);
+
+    const stop = new AbortController();
+    stop.abort();
+    expect(await warmMatching(ctx, { slice: 1, signal: stop.signal, now })).toEqual({ calls: 0 });
+    expect(await warmMatching(ctx, { slice: 2, now })).toEqual({ calls: 3 });
+    expect(hashes.every((h) => isWarm(h.id, h.content_hash))).toBe(true);
+    expect(matchRows(ctx)).toEqual([]);
+    expect(matchCalls(ctx, { now })).toMatchObject({ calls: 3, changedCalls: 3 });
   });
 
   it('explains why and why not', () => {
