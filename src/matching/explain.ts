@@ -1,5 +1,11 @@
 import type { Eligibility } from '../domain/enums.ts';
-import { type CallScores, type ConditionOutcome, type Engine, eligibilityNames } from './engine.ts';
+import {
+  type CallScores,
+  type CompiledRule,
+  type ConditionOutcome,
+  type Engine,
+  eligibilityNames,
+} from './engine.ts';
 import type { CallFacts } from './facts.ts';
 
 /** Why a call scored as it did for one target; stored with each match. */
@@ -47,6 +53,16 @@ function effectText(e: { type: string; points?: number; factor?: number }): stri
   return e.type;
 }
 
+/** Fired rules that add points, most points first. */
+function positiveRules(fired: CompiledRule[]): CompiledRule[] {
+  const points = (r: CompiledRule) => (r.rule.effect.type === 'add' ? r.rule.effect.points : 0);
+  return fired.filter((r) => points(r) > 0).sort((a, b) => points(b) - points(a));
+}
+
+function strongest(fired: CompiledRule[]): CompiledRule | undefined {
+  return positiveRules(fired)[0];
+}
+
 export function explain(
   engine: Engine,
   facts: CallFacts,
@@ -86,13 +102,7 @@ export function explain(
   const eligibility = eligibilityNames[scores.eligibility[targetIndex]!]!;
   const terms = engine.textTerms(facts, targetIndex, 5);
   const textPoints = Math.round(scores.textPoints[targetIndex]! * 10) / 10;
-  const positive = mine.filter(
-    (r) => fired.has(r.index) && r.rule.effect.type === 'add' && r.rule.effect.points > 0,
-  );
-  positive.sort(
-    (a, b) => (b.rule.effect as { points: number }).points - (a.rule.effect as { points: number }).points,
-  );
-  const top = positive.slice(0, 2);
+  const top = positiveRules(mine.filter((r) => fired.has(r.index))).slice(0, 2);
   const termList = terms
     .slice(0, 3)
     .map((t) => t.term)
@@ -105,6 +115,14 @@ export function explain(
   } else {
     const de = top.map((r) => r.rule.name);
     const en = top.map((r) => r.rule.nameEn ?? r.rule.name);
+    // A measure with no rule of its own scores through its action field: say so.
+    const field =
+      target.kind === 'measure' && top.length === 0 ? engine.targetIndex.get(target.fieldKey) : undefined;
+    const via = field && strongest(engine.rulesFor[field.index]!.filter((r) => fired.has(r.index)));
+    if (field && via) {
+      de.push(`über das Handlungsfeld ${field.name} (${via.rule.name})`);
+      en.push(`through the action field ${field.name} (${via.rule.nameEn ?? via.rule.name})`);
+    }
     if (termList) {
       de.push(`Text: ${termList}`);
       en.push(`text: ${termList}`);
