@@ -7,6 +7,7 @@ import { createContext, createLogger } from '../src/context.ts';
 import type { Call } from '../src/domain/call.ts';
 import { compileEngine } from '../src/matching/engine.ts';
 import { analyzeCall, callFacts } from '../src/matching/facts.ts';
+import type { RuleSet } from '../src/matching/rules-schema.ts';
 import { getActiveRuleSet, type MatchRunResult, matchCalls, saveRuleSet } from '../src/matching/service.ts';
 import { fromPackage } from '../src/paths.ts';
 import type { BenchResult } from './main.ts';
@@ -115,37 +116,42 @@ export function runMatchingBench(dir: string): BenchResult[] {
       detail: `${perSecond(sameMs)}; ${phases(same)}`,
     });
 
-    // After a typical rule change: one rule's points edited. The new version is validated,
-    // compiled and saved, every call is scored with it, and the rows that changed are written.
-    const base = getActiveRuleSet(ctx).rules;
-    const edited = structuredClone(base);
-    const rule = edited.rules.find((r) => r.effect.type === 'add' && r.target === 'staedtenetzwerke')!;
-    if (rule.effect.type === 'add') rule.effect.points += 5;
-    t = performance.now();
-    const saved = saveRuleSet(ctx, { rules: edited, author: 'bench', comment: 'one rule edited' });
-    const savedMs = performance.now() - t;
-    results.push({
-      name: 'full re-match after a rule change (one rule)',
-      ms: savedMs,
-      target: 2000,
-      detail: `rule "${rule.id}" +5 points; ${perSecond(savedMs)}; ${phases({ ...cold, ...saved.rematch })}`,
-    });
-
+    // A rule change: the new version is validated, compiled and saved, every call is scored
+    // with it, and the rows that changed are written.
+    let rules = getActiveRuleSet(ctx).rules;
+    const change = (name: string, what: string, edit: (r: RuleSet) => void, target?: number) => {
+      rules = structuredClone(rules);
+      edit(rules);
+      const t0 = performance.now();
+      const saved = saveRuleSet(ctx, { rules, author: 'bench', comment: name });
+      const ms = performance.now() - t0;
+      results.push({
+        name,
+        ms,
+        target,
+        detail: `${what}; ${perSecond(ms)}; ${phases({ ...cold, ...saved.rematch })}`,
+      });
+    };
+    // Typical: one rule's points edited.
+    const rule = rules.rules.find((r) => r.effect.type === 'add' && r.target === 'staedtenetzwerke')!;
+    change(
+      'full re-match after a rule change (one rule)',
+      `rule "${rule.id}" +5 points`,
+      (r) => {
+        const e = r.rules.find((x) => x.id === rule.id)!.effect;
+        if (e.type === 'add') e.points += 5;
+      },
+      2000,
+    );
     // Worst case: a change that alters the explanation of most calls (an eligibility reason text).
-    const reworded = structuredClone(edited);
-    const elig = reworded.rules.find((r) => r.effect.type === 'unclear' && r.target === 'all')!;
-    if (elig.effect.type === 'unclear') elig.effect.reason += ' (neu formuliert)';
-    t = performance.now();
-    const worst = saveRuleSet(ctx, { rules: reworded, author: 'bench', comment: 'reason reworded' });
-    const worstMs = performance.now() - t;
-    results.push({
-      name: 'full re-match after a change touching most rows',
-      ms: worstMs,
-      detail: `reason of "${elig.id}" reworded; ${perSecond(worstMs)}; ${phases({ ...cold, ...worst.rematch })}`,
+    const elig = rules.rules.find((r) => r.effect.type === 'unclear' && r.target === 'all')!;
+    change('full re-match after a change touching most rows', `reason of "${elig.id}" reworded`, (r) => {
+      const e = r.rules.find((x) => x.id === elig.id)!.effect;
+      if (e.type === 'unclear') e.reason += ' (neu formuliert)';
     });
 
     // Scoring alone (no database), a freshly compiled engine: the matcher's floor.
-    const engine = compileEngine(reworded, ctx.concept.concept);
+    const engine = compileEngine(rules, ctx.concept.concept);
     const docs = corpus.map((c) => analyzeCall(c));
     const cpu0 = process.cpuUsage();
     t = performance.now();

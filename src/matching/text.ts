@@ -89,6 +89,20 @@ export function stems(token: string): readonly string[] {
 }
 
 const EMPTY = new Int32Array(0);
+
+/** Index of `x` in the ascending range `a[from, to)`, or -1. */
+function search(a: Int32Array, from: number, to: number, x: number): number {
+  let lo = from;
+  let hi = to - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = a[mid]!;
+    if (v === x) return mid;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
 // Positions and stem ids are packed into one sortable number: stem id × 2^24 + position.
 const SHIFT = 2 ** 24;
 
@@ -149,17 +163,7 @@ export class TextDoc {
 
   /** Index of a stem id in `stems`, or -1. */
   indexOf(stem: number): number {
-    const a = this.stems;
-    let lo = 0;
-    let hi = a.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = a[mid]!;
-      if (v === stem) return mid;
-      if (v < stem) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return search(this.stems, 0, this.stems.length, stem);
   }
 
   has(stem: number): boolean {
@@ -175,18 +179,7 @@ export class TextDoc {
   /** Does the stem occur at token position `at`? (binary search, no allocation) */
   hasAt(stem: number, at: number): boolean {
     const i = this.indexOf(stem);
-    if (i < 0) return false;
-    let lo = this.starts[i]!;
-    let hi = this.starts[i + 1]! - 1;
-    const pos = this.pos;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = pos[mid]!;
-      if (v === at) return true;
-      if (v < at) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
+    return i >= 0 && search(this.pos, this.starts[i]!, this.starts[i + 1]!, at) >= 0;
   }
 
   /** The positions of the i-th stem of `stems` are `position(k)` for k in `[from(i), from(i + 1))`. */
