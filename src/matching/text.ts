@@ -89,6 +89,15 @@ export function stems(token: string): readonly string[] {
 }
 
 const EMPTY = new Int32Array(0);
+/** Per token id: the last doc that saw it (distinct tokens without a Set per doc). */
+let seen: Int32Array = new Int32Array(1024);
+let docStamp = 0;
+
+function grow(a: Int32Array, index: number): Int32Array {
+  const next = new Int32Array(Math.max(index + 1, a.length * 2));
+  next.set(a);
+  return next;
+}
 
 /** Index of `x` in the ascending range `a[from, to)`, or -1. */
 function search(a: Int32Array, from: number, to: number, x: number): number {
@@ -130,35 +139,59 @@ export class TextDoc {
     const n = Math.min(words.length, SHIFT - 1);
     const tokens = new Int32Array(n);
     let pairs = 0;
+    let distinct = 0;
+    if (docStamp > 2 ** 30) {
+      seen.fill(0);
+      docStamp = 0;
+    }
+    const stamp = ++docStamp;
     for (let i = 0; i < n; i++) {
       const id = tokenId(words[i]!);
       tokens[i] = id;
       pairs += tokenStemIds[id]!.length;
+      if (seen.length <= id) seen = grow(seen, id);
+      if (seen[id] !== stamp) {
+        seen[id] = stamp;
+        distinct++;
+      }
     }
     const packed = new Float64Array(pairs);
+    const firsts = new Int32Array(distinct);
     let k = 0;
-    for (let i = 0; i < n; i++) for (const st of tokenStemIds[tokens[i]!]!) packed[k++] = st * SHIFT + i;
+    let d = 0;
+    const again = ++docStamp;
+    for (let i = 0; i < n; i++) {
+      const id = tokens[i]!;
+      const ids = tokenStemIds[id]!;
+      for (let j = 0; j < ids.length; j++) packed[k++] = ids[j]! * SHIFT + i;
+      if (seen[id] !== again) {
+        seen[id] = again;
+        firsts[d++] = id;
+      }
+    }
     packed.sort();
-    const stemList: number[] = [];
-    const starts: number[] = [];
+    // Distinct stems and where their positions start, in one pass over the sorted pairs.
+    const stems = new Int32Array(pairs);
+    const starts = new Int32Array(pairs + 1);
     const pos = new Int32Array(pairs);
+    let count = 0;
     let last = -1;
     for (let j = 0; j < pairs; j++) {
       const v = packed[j]!;
       const st = Math.floor(v / SHIFT);
       pos[j] = v - st * SHIFT;
       if (st !== last) {
-        stemList.push(st);
-        starts.push(j);
+        stems[count] = st;
+        starts[count++] = j;
         last = st;
       }
     }
-    starts.push(pairs);
+    starts[count] = pairs;
     this.tokens = tokens;
-    this.stems = n === 0 ? EMPTY : Int32Array.from(stemList);
-    this.starts = Int32Array.from(starts);
+    this.stems = count === 0 ? EMPTY : stems.slice(0, count);
+    this.starts = starts.slice(0, count + 1);
     this.pos = pos;
-    this.distinct = Int32Array.from(new Set(tokens));
+    this.distinct = firsts;
   }
 
   /** Index of a stem id in `stems`, or -1. */
