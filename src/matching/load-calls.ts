@@ -32,6 +32,26 @@ const columns = `id, source, programme, identifier, funder, title, summary, desc
   funding_rate, applicant_types, applicants_text, countries, nuts, keywords, content_hash`;
 
 /**
+ * Rows of `<sql> (?, ?, …) <suffix>` for many ids, in chunks of 500 (SQLite's limit on bound
+ * parameters is far above, but statements stay small and cacheable).
+ */
+export function selectIn<T>(
+  sqlite: Database.Database,
+  sql: string,
+  ids: readonly string[],
+  suffix = '',
+): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    out.push(
+      ...(sqlite.prepare(`${sql} (${chunk.map(() => '?').join(',')}) ${suffix}`).all(...chunk) as T[]),
+    );
+  }
+  return out;
+}
+
+/**
  * Reads only what matching needs, straight from SQLite: a full re-match reads every call, and
  * parsing each through the zod schema would cost more than scoring it.
  */
@@ -52,18 +72,8 @@ export function loadCallsForMatching(sqlite: Database.Database, ids?: readonly s
     rows.push(...(sqlite.prepare(`SELECT ${columns} FROM calls ORDER BY id`).all() as Row[]));
     addDeadlines(sqlite.prepare(`${dlSql} ORDER BY call_id, position`).all() as never);
   } else {
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const marks = chunk.map(() => '?').join(',');
-      rows.push(
-        ...(sqlite.prepare(`SELECT ${columns} FROM calls WHERE id IN (${marks})`).all(...chunk) as Row[]),
-      );
-      addDeadlines(
-        sqlite
-          .prepare(`${dlSql} WHERE call_id IN (${marks}) ORDER BY call_id, position`)
-          .all(...chunk) as never,
-      );
-    }
+    rows.push(...selectIn<Row>(sqlite, `SELECT ${columns} FROM calls WHERE id IN`, ids));
+    addDeadlines(selectIn(sqlite, `${dlSql} WHERE call_id IN`, ids, 'ORDER BY call_id, position'));
   }
   return rows.map((r) => ({
     id: r.id,

@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
 import { type CallScores, compareRanked, compileEngine, type Engine, eligibilityNames } from './engine.ts';
 import { type Explanation, explain } from './explain.ts';
 import { analyzeCall, type CallFacts, type CallMemo, callFacts, type TextFact } from './facts.ts';
-import { type LoadedCall, loadCallsForMatching } from './load-calls.ts';
+import { type LoadedCall, loadCallsForMatching, selectIn } from './load-calls.ts';
 import type { RuleSet } from './rules-schema.ts';
 import { hashString, Signature } from './signature.ts';
 import type { TextDoc } from './text.ts';
@@ -223,7 +223,6 @@ function cacheCall(c: LoadedCall): CachedCall {
     docs: analyzeCall(c),
     memo: {},
   };
-  if (docCache.size > 200_000) docCache.clear();
   docCache.set(c.id, entry);
   return entry;
 }
@@ -243,39 +242,34 @@ interface LightRow {
   needs_match: number;
 }
 
+/** Calls kept tokenised at most; beyond, the cache is emptied at the start of a run. */
+const cacheCap = 200_000;
+
 /**
- * The calls of a run, from the token cache where their content is unchanged: only the id,
- * content hash and applicants text are read for every call, full rows only for new or
- * changed calls (in id order, like a full read).
+ * The calls of a run, from the token cache where their content is unchanged: only id, content
+ * hash, language and applicants text are read for every call, full rows only for new or changed
+ * calls (in id order, like a full read).
  */
 function callsForRun(sqlite: Database.Database, ids?: readonly string[]) {
-  const light: LightRow[] = [];
   const sql = 'SELECT id, content_hash, language, applicants_text, needs_match FROM calls';
-  if (!ids) light.push(...(sqlite.prepare(`${sql} ORDER BY id`).all() as LightRow[]));
-  else {
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      light.push(
-        ...(sqlite
-          .prepare(`${sql} WHERE id IN (${chunk.map(() => '?').join(',')})`)
-          .all(...chunk) as LightRow[]),
-      );
-    }
-  }
+  const light = ids
+    ? selectIn<LightRow>(sqlite, `${sql} WHERE id IN`, ids)
+    : (sqlite.prepare(`${sql} ORDER BY id`).all() as LightRow[]);
+  // Emptied before, never during a run: every call of the run must stay in the cache.
+  if (docCache.size + light.length > cacheCap) docCache.clear();
   const missing = light.filter((r) => {
-    const hit = docCache.get(r.id);
     const key = cacheKey({
       contentHash: r.content_hash,
       language: r.language,
       applicantsText: r.applicants_text,
     });
-    return !hit || hit.key !== key;
+    return docCache.get(r.id)?.key !== key;
   });
-  for (const c of loadCallsForMatching(
+  const fresh = loadCallsForMatching(
     sqlite,
     missing.map((r) => r.id),
-  ))
-    cacheCall(c);
+  );
+  for (const c of fresh) cacheCall(c);
   return light.flatMap((r) => {
     const entry = docCache.get(r.id);
     return entry ? [{ entry, row: r }] : [];
@@ -309,6 +303,11 @@ export interface MatchRunResult {
   ms: { read: number; score: number; write: number };
 }
 
+interface SigRow {
+  call_id: string;
+  signature: number;
+}
+
 interface StoredRow {
   target: string;
   score: number;
@@ -337,21 +336,15 @@ export function matchCalls(
   const s = ctx.dbh.sqlite;
   const t0 = performance.now();
   const run = callsForRun(s, options.callIds);
-  const stored = new Map<string, number>();
   const sigSql = 'SELECT call_id, signature FROM match_state';
-  const addSigs = (rows: { call_id: string; signature: number }[]) => {
-    for (const r of rows) stored.set(r.call_id, r.signature);
-  };
-  if (!options.callIds) addSigs(s.prepare(sigSql).all() as never);
-  else {
-    const ids = run.map((r) => r.entry.call.id);
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      addSigs(
-        s.prepare(`${sigSql} WHERE call_id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as never,
-      );
-    }
-  }
+  const sigs = options.callIds
+    ? selectIn<SigRow>(
+        s,
+        `${sigSql} WHERE call_id IN`,
+        run.map((r) => r.entry.call.id),
+      )
+    : (s.prepare(sigSql).all() as SigRow[]);
+  const stored = new Map(sigs.map((r) => [r.call_id, r.signature]));
 
   const t1 = performance.now();
   const changed: { f: CallFacts; sc: CallScores; sig: number }[] = [];
@@ -427,16 +420,8 @@ export function matchCalls(
 
 function countRows(s: Database.Database, ids?: string[]): number {
   if (!ids) return (s.prepare('SELECT count(*) AS n FROM matches').get() as { n: number }).n;
-  let n = 0;
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    n += (
-      s
-        .prepare(`SELECT count(*) AS n FROM matches WHERE call_id IN (${chunk.map(() => '?').join(',')})`)
-        .get(...chunk) as { n: number }
-    ).n;
-  }
-  return n;
+  const counts = selectIn<{ n: number }>(s, 'SELECT count(*) AS n FROM matches WHERE call_id IN', ids);
+  return counts.reduce((sum, c) => sum + c.n, 0);
 }
 
 /**
