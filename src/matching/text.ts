@@ -199,10 +199,6 @@ export class TextDoc {
     return search(this.stems, 0, this.stems.length, stem);
   }
 
-  has(stem: number): boolean {
-    return this.indexOf(stem) >= 0;
-  }
-
   /** Positions of the stem (ascending), or undefined. */
   positions(stem: number): Int32Array | undefined {
     const i = this.indexOf(stem);
@@ -245,8 +241,3 @@ a about above after all also among an and any are as at be been being between bo
 `;
 /** Function words in both languages; kept out of BM25 profiles and queries. */
 export const stopwords: ReadonlySet<string> = new Set(stopList.split(/\s+/).filter(Boolean));
-
-/** Whether a stem id is a function word (its text is in `stopwords`). */
-export function isStopStem(stem: number): boolean {
-  return stopwords.has(stemVocab.texts[stem]!);
-}
