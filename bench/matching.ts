@@ -163,8 +163,11 @@ export function runMatchingBench(dir: string): BenchResult[] {
       ms: scoreMs,
       detail: `${Math.round(corpus.length / (scoreMs / 1000))} calls/s, CPU ${cpuMs.toFixed(0)} ms`,
     });
-    // Incremental: 100 changed calls (as after a crawl).
-    const changed = corpus.slice(0, 100).map((c, i) => ({ ...c, summary: `${c.summary} changed ${i}` }));
+    // Incremental: 100 calls changed by a crawl, in a way that changes their matches.
+    const changed = corpus.slice(0, 100).map((c, i) => ({
+      ...c,
+      summary: `${c.summary} Update ${i}: town twinning and citizens' exchanges between partner cities in the Baltic Sea region.`,
+    }));
     ctx.dbh.db.transaction((tx) => {
       for (const c of changed) upsertCall(tx, c);
     });
