@@ -163,11 +163,23 @@ export function runMatchingBench(dir: string): BenchResult[] {
       ms: scoreMs,
       detail: `${Math.round(corpus.length / (scoreMs / 1000))} calls/s, CPU ${cpuMs.toFixed(0)} ms`,
     });
-    // Incremental: 100 calls changed by a crawl, in a way that changes their matches.
-    const changed = corpus.slice(0, 100).map((c, i) => ({
-      ...c,
-      summary: `${c.summary} Update ${i}: town twinning and citizens' exchanges between partner cities in the Baltic Sea region.`,
-    }));
+    // Incremental: 100 calls changed by a crawl, as crawls change them: half got a later
+    // deadline, half an edited text (40 words of another call's text added).
+    const day = 86_400_000;
+    const changed = corpus.slice(0, 100).map((c, i) =>
+      i % 2 === 0
+        ? {
+            ...c,
+            deadlines: c.deadlines.map((d) => ({
+              ...d,
+              at: new Date(Date.parse(d.at) + 14 * day).toISOString(),
+            })),
+          }
+        : {
+            ...c,
+            summary: `${c.summary} ${corpus[(i * 7919) % corpus.length]!.summary.split(/\s+/).slice(0, 40).join(' ')}`,
+          },
+    );
     ctx.dbh.db.transaction((tx) => {
       for (const c of changed) upsertCall(tx, c);
     });
