@@ -11,6 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { authPlugin } from './api/auth.ts';
 import { registerProblemHandlers } from './api/problem.ts';
+import { responseCachePlugin } from './api/response-cache.ts';
 import { callRoutes } from './api/routes/calls.ts';
 import { callsCsvRoutes } from './api/routes/calls-csv.ts';
 import { conceptRoutes } from './api/routes/concept.ts';
@@ -79,6 +80,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authPlugin, { ctx });
+  await app.register(responseCachePlugin, { ctx, maxBytes: config.http.responseCacheBytes });
   await app.register(healthRoutes(ctx));
   await app.register(conceptRoutes(ctx));
   await app.register(subscriberRoutes(ctx));

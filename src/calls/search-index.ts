@@ -2,7 +2,7 @@ import MiniSearch, { type Query } from 'minisearch';
 import type { AppContext } from '../context.ts';
 import { indexTermOf, termsOf, tokenize } from '../search/text.ts';
 import { loadVocabulary, TermExpander } from '../search/vocabulary.ts';
-import { cached } from '../sql.ts';
+import { cached, dataGeneration } from '../sql.ts';
 
 /** What list filters and sorting need of a call, kept in memory beside the text index. */
 export interface CallFacts {
@@ -74,11 +74,9 @@ export class CallSearchIndex {
   /** Brings index and facts up to date with the `calls` table; returns how many calls were (re)indexed. */
   refresh(): number {
     const { sqlite } = this.ctx.dbh;
-    // Cheapest first: nothing was written through this connection (total_changes) and no other
-    // connection committed (data_version) since the last look → nothing to do.
-    const writes = cached(sqlite, 'select total_changes() as t').get() as { t: number };
-    const version = (cached(sqlite, 'pragma data_version').get() as { data_version: number }).data_version;
-    const quick = `${writes.t}|${version}`;
+    // Cheapest first: nothing was written through this connection and no other connection
+    // committed since the last look (see dataGeneration) → nothing to do.
+    const quick = dataGeneration(sqlite);
     if (quick === this.quickFingerprint) return 0;
     this.quickFingerprint = quick;
     const fp = cached(
