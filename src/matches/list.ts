@@ -6,7 +6,7 @@ import type { AppContext } from '../context.ts';
 import { type CallStatus, type Eligibility, eligibilities } from '../domain/enums.ts';
 import { berlin, startOfDay } from '../domain/time.ts';
 import { AppError } from '../errors.ts';
-import { cached } from '../sql.ts';
+import { cached, dataGeneration } from '../sql.ts';
 
 export interface MatchRow {
   callId: string;
@@ -47,6 +47,42 @@ export function getMatch(ctx: AppContext, callId: string, target: string): Match
     `select ${matchColumns} from matches where call_id = ? and target = ?`,
   ).get(callId, target) as Record<string, unknown> | undefined;
   return row ? parseMatch(row) : undefined;
+}
+
+/**
+ * Parsed list rows of matches, per connection, while the data generation stays the same (any
+ * write or other process's commit empties it): extracting the English reason from each stored
+ * explanation costs more than reading the rest of the row.
+ */
+const listed = new WeakMap<AppContext['dbh'], { generation: string; rows: Map<string, MatchRow> }>();
+const maxListed = 10_000;
+
+function listedMatches(ctx: AppContext, target: string, callIds: readonly string[]): Map<string, MatchRow> {
+  const { sqlite } = ctx.dbh;
+  const generation = dataGeneration(sqlite);
+  let memo = listed.get(ctx.dbh);
+  if (!memo || memo.generation !== generation) {
+    memo = { generation, rows: new Map() };
+    listed.set(ctx.dbh, memo);
+  }
+  const rows = memo.rows;
+  const missing = callIds.filter((id) => !rows.has(`${target}\u0000${id}`));
+  if (missing.length > 0) {
+    if (rows.size + missing.length > maxListed) rows.clear();
+    const marks = missing.map(() => '?').join(',');
+    for (const raw of cached(
+      sqlite,
+      `select ${listColumns} from matches where target = ? and call_id in (${marks})`,
+    ).all(target, ...missing) as Record<string, unknown>[]) {
+      rows.set(`${target}\u0000${raw.callId as string}`, parseMatch(raw));
+    }
+  }
+  const out = new Map<string, MatchRow>();
+  for (const id of callIds) {
+    const row = rows.get(`${target}\u0000${id}`);
+    if (row) out.set(id, row);
+  }
+  return out;
 }
 
 export const targetMatchesQuerySchema = z.object({
@@ -162,16 +198,11 @@ export function listTargetMatches(
     }
   }
 
-  const matchRows = new Map<string, MatchRow>();
-  if (picked.length > 0) {
-    const marks = picked.map(() => '?').join(',');
-    for (const raw of cached(
-      sqlite,
-      `select ${listColumns} from matches where target = ? and call_id in (${marks})`,
-    ).all(target, ...picked.map((p) => p.callId)) as Record<string, unknown>[]) {
-      matchRows.set(raw.callId as string, parseMatch(raw));
-    }
-  }
+  const matchRows = listedMatches(
+    ctx,
+    target,
+    picked.map((p) => p.callId),
+  );
   const calls = new Map(
     getCallCards(
       ctx.dbh.sqlite,

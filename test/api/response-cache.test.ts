@@ -112,6 +112,20 @@ describe('response cache of the list routes', () => {
     expect(ids(after.body)).toEqual(['eu-ft:C', 'eu-ft:A', 'eu-ft:B']);
   });
 
+  it('shows a re-scored match (new reason and score) with the next request', async () => {
+    const url = `/api/measures/${target}/matches`;
+    const reasons = async () =>
+      (
+        JSON.parse((await get(url, bob)).body) as {
+          items: Array<{ callId: string; reason: string; score: number }>;
+        }
+      ).items;
+    expect((await reasons()).find((i) => i.callId === 'eu-ft:B')?.reason).toBe(`Passt zu ${target}`);
+    insertMatch(ctx, { callId: 'eu-ft:B', target, score: 99, reason: 'Neu bewertet', reasonEn: 'Re-scored' });
+    const after = await reasons();
+    expect(after[0]).toMatchObject({ callId: 'eu-ft:B', reason: 'Neu bewertet', score: 99 });
+  });
+
   it('never answers from the cache past authentication: a revoked token gets 401 for a cached URL', async () => {
     const t = createToken(ctx.dbh.db, { name: 'soon revoked', role: 'reader' });
     const who = { authorization: `Bearer ${t.token}` };
