@@ -38,6 +38,8 @@ export type App = FastifyInstance<
 export interface BuildAppOptions {
   /** Reuse an existing context (tests, CLI); otherwise one is created and closed with the app. */
   context?: AppContext;
+  /** Clock of the response cache's minute (tests); defaults to `Date.now`. */
+  clock?: () => number;
 }
 
 /**
@@ -80,7 +82,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authPlugin, { ctx });
-  await app.register(responseCachePlugin, { ctx, maxBytes: config.http.responseCacheBytes });
+  await app.register(responseCachePlugin, {
+    ctx,
+    maxBytes: config.http.responseCacheBytes,
+    clock: options.clock ?? Date.now,
+  });
   await app.register(healthRoutes(ctx));
   await app.register(conceptRoutes(ctx));
   await app.register(subscriberRoutes(ctx));

@@ -36,7 +36,7 @@ interface Entry {
  * Responses say `X-Cache: hit` or `miss`.
  */
 export const responseCachePlugin = fp(
-  async (app: FastifyInstance, opts: { ctx: AppContext; maxBytes: number }) => {
+  async (app: FastifyInstance, opts: { ctx: AppContext; maxBytes: number; clock: () => number }) => {
     if (opts.maxBytes <= 0) return;
     const entries = new Map<string, Entry>();
     let bytes = 0;
@@ -59,7 +59,7 @@ export const responseCachePlugin = fp(
       const key = mode && req.method === 'GET' ? keyOf(req, mode) : undefined;
       if (!key) return done();
       const generation = dataGeneration(sqlite);
-      const minute = Math.floor(Date.now() / 60_000);
+      const minute = Math.floor(opts.clock() / 60_000);
       const hit = entries.get(key);
       if (hit && hit.generation === generation && hit.minute === minute) {
         reply.header('x-cache', 'hit').type(hit.contentType).send(hit.body);

@@ -33,10 +33,12 @@ describe('response cache of the list routes', () => {
   let app: App;
   let alice: { authorization: string };
   let bob: { authorization: string };
+  // The cache's minute, held still so that no test meets a minute turn by chance.
+  let clock = Date.parse('2026-05-04T09:00:05Z');
 
   beforeAll(async () => {
     ctx = makeCtx();
-    app = await buildApp(ctx.config, { context: ctx });
+    app = await buildApp(ctx.config, { context: ctx, clock: () => clock });
     alice = authHeader(ctx);
     bob = authHeader(ctx);
     for (const id of ['A', 'B', 'C']) upsertCall(ctx.dbh.db, call(id));
@@ -139,6 +141,16 @@ describe('response cache of the list routes', () => {
     expect((await get(url, alice)).statusCode).toBe(200);
   });
 
+  it('answers anew when the minute turns (statuses and days left follow the clock)', async () => {
+    const url = '/api/calls?q=twinning&sort=newest';
+    await get(url, alice);
+    expect((await get(url, alice)).headers['x-cache']).toBe('hit');
+    clock += 50_000;
+    expect((await get(url, alice)).headers['x-cache']).toBe('hit');
+    clock += 60_000;
+    expect((await get(url, alice)).headers['x-cache']).toBe('miss');
+  });
+
   it('caches only successful answers', async () => {
     const bad = await get('/api/calls?limit=0', alice);
     expect(bad.statusCode).toBe(400);
@@ -158,7 +170,7 @@ describe('response cache and the rate limit, and switched off', () => {
 
   it('counts cached answers against the rate limit', async () => {
     const ctx = makeCtx({ RATE_LIMIT_PER_MINUTE: '3' });
-    const app = await buildApp(ctx.config, { context: ctx });
+    const app = await buildApp(ctx.config, { context: ctx, clock: () => Date.parse('2026-05-04T09:00:05Z') });
     apps.push(app);
     upsertCall(ctx.dbh.db, call('A'));
     const who = authHeader(ctx);
