@@ -6,19 +6,27 @@
  * same data, in-process and over HTTP, side by side.
  *
  * Run: `tsx bench/api.ts` (also part of `npm run bench`). Options via env:
- * BENCH_CALLS (default 20000), BENCH_SECONDS per run (default 10), BENCH_CONNECTIONS (50).
+ * BENCH_CALLS (default 20000), BENCH_SECONDS per run (default 10), BENCH_CONNECTIONS (50),
+ * BENCH_DB (keep the prepared database at this path and reuse it next time: skips the minute of
+ * storing and matching when iterating on the server).
  */
 
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp } from '../src/app.ts';
+import { z } from 'zod';
+import { callSummaryOut } from '../src/api/schemas.ts';
+import { fastSerializerCompiler } from '../src/api/serialize.ts';
+import { type App, buildApp } from '../src/app.ts';
 import { createToken } from '../src/auth/tokens.ts';
+import { getCallCards } from '../src/calls/cards.ts';
+import { statusAt } from '../src/calls/query.ts';
 import { callSearchIndex } from '../src/calls/search-index.ts';
-import { getCalls, upsertCall } from '../src/calls/store.ts';
+import { upsertCall } from '../src/calls/store.ts';
+import { callSummaryView } from '../src/calls/view.ts';
 import { testConfig } from '../src/config.ts';
 import { createContext, createLogger } from '../src/context.ts';
 import type { Call } from '../src/domain/call.ts';
@@ -99,6 +107,22 @@ function corpus(): Call[] {
   return calls;
 }
 
+/**
+ * Two-word queries nobody asked before: consecutive title words of the corpus topics, so every
+ * request of a cold run is a new search (no result or order cache can answer it).
+ */
+function distinctQueries(): string[] {
+  const raw = JSON.parse(readFileSync(new URL('./data/eu-topics-1000.json', import.meta.url), 'utf8')) as {
+    grants: Topic[];
+  };
+  const out = new Set<string>();
+  for (const t of raw.grants) {
+    const words = t.title.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 4);
+    for (let i = 0; i + 1 < words.length; i++) out.add(`${words[i]} ${words[i + 1]}`.toLowerCase());
+  }
+  return [...out].slice(0, 3000);
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -116,6 +140,7 @@ function ftsQuery(q: string): string {
  */
 const workerCode = `
 const workerData = JSON.parse(process.env.BENCH_AUTOCANNON);
+workerData.paths = JSON.parse(require('node:fs').readFileSync(workerData.pathsFile, 'utf8'));
 const autocannon = require('autocannon');
 let i = 0;
 autocannon(
@@ -131,7 +156,16 @@ autocannon(
   })),
 );`;
 
+let pathFiles = 0;
+/** Request paths go to the load generator in a file (thousands of them exceed the limits of env). */
+function writePaths(paths: string[]): string {
+  const file = join(tmpdir(), `foerdermatch-bench-paths-${process.pid}-${pathFiles++}.json`);
+  writeFileSync(file, JSON.stringify(paths));
+  return file;
+}
+
 async function run(title: string, url: string, headers: Record<string, string>, paths: string[]) {
+  const pathsFile = writePaths(paths);
   const r = await new Promise<{ rps: number; p50: number; p99: number; bad: number; error?: string }>(
     (ok, fail) => {
       const child = execFile(
@@ -144,7 +178,7 @@ async function run(title: string, url: string, headers: Record<string, string>, 
             BENCH_AUTOCANNON: JSON.stringify({
               url,
               headers,
-              paths,
+              pathsFile,
               connections: CONNECTIONS,
               seconds: SECONDS,
             }),
@@ -155,6 +189,7 @@ async function run(title: string, url: string, headers: Record<string, string>, 
       child.stdin?.end();
     },
   );
+  rmSync(pathsFile, { force: true });
   if (r.error) throw new Error(r.error);
   console.log(
     `${title.padEnd(46)} ${String(Math.round(r.rps)).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   ${r.bad ? `(${r.bad} errors/non-2xx!)` : ''}`,
@@ -164,28 +199,38 @@ async function run(title: string, url: string, headers: Record<string, string>, 
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'foerdermatch-bench-api-'));
-  const config = testConfig({ DATABASE_PATH: join(dir, 'bench.db'), RATE_LIMIT_PER_MINUTE: '1000000' });
+  const kept = process.env.BENCH_DB;
+  const reuse = kept !== undefined && existsSync(kept);
+  const config = testConfig({
+    DATABASE_PATH: kept ?? join(dir, 'bench.db'),
+    RATE_LIMIT_PER_MINUTE: '1000000',
+  });
   const ctx = createContext(config, createLogger(config));
   try {
-    const calls = corpus();
+    const calls = reuse ? [] : corpus();
     let t = performance.now();
-    ctx.dbh.sqlite.transaction(() => {
-      for (const c of calls) upsertCall(ctx.dbh.db, c);
-    })();
-    console.log(`stored ${calls.length} calls in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    if (reuse) {
+      console.log(`reusing the prepared database ${kept}`);
+    } else {
+      ctx.dbh.sqlite.transaction(() => {
+        for (const c of calls) upsertCall(ctx.dbh.db, c);
+      })();
+      console.log(`stored ${calls.length} calls in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-    // Real matches with the default rules, computed by `foerdermatch match` in its own process
-    // (as a cron job or CLI would), so the server's heap holds only what serving needs.
-    t = performance.now();
-    const matchOut = execFileSync(
-      process.execPath,
-      [fileURLToPath(new URL('../bin/foerdermatch.js', import.meta.url)), 'match'],
-      {
-        env: { ...process.env, DATABASE_PATH: config.databasePath, LOG_LEVEL: 'warn' },
-        encoding: 'utf8',
-      },
-    );
-    const matched = { rows: Number(/(\d+) Treffer/.exec(matchOut)?.[1] ?? 0) };
+      // Real matches with the default rules, computed by `foerdermatch match` in its own process
+      // (as a cron job or CLI would), so the server's heap holds only what serving needs.
+      t = performance.now();
+      const matchOut = execFileSync(
+        process.execPath,
+        [fileURLToPath(new URL('../bin/foerdermatch.js', import.meta.url)), 'match'],
+        {
+          env: { ...process.env, DATABASE_PATH: config.databasePath, LOG_LEVEL: 'warn' },
+          encoding: 'utf8',
+        },
+      );
+      const rows = Number(/(\d+) Treffer/.exec(matchOut)?.[1] ?? 0);
+      console.log(`matched: ${rows} match rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
     const top = ctx.dbh.sqlite
       .prepare(
         `select target, count(*) as n from matches where target_kind = 'measure' and eligibility != 'excluded'
@@ -193,9 +238,7 @@ async function main() {
       )
       .get() as { target: string; n: number } | undefined;
     const measure = top?.target ?? MEASURE;
-    console.log(
-      `matched: ${matched.rows} match rows in ${((performance.now() - t) / 1000).toFixed(1)} s; measure under test: ${measure} (${top?.n ?? 0} matches)`,
-    );
+    console.log(`measure under test: ${measure} (${top?.n ?? 0} matches)`);
 
     t = performance.now();
     callSearchIndex(ctx);
@@ -206,6 +249,7 @@ async function main() {
 
     t = performance.now();
     const sqlite = ctx.dbh.sqlite;
+    sqlite.exec('drop table if exists bench_fts');
     sqlite.exec(`create virtual table bench_fts using fts5(id unindexed, title, identifier, programme, keywords, summary, description,
       tokenize = 'porter unicode61 remove_diacritics 2')`);
     sqlite.exec(`insert into bench_fts select id, title, coalesce(identifier, ''), coalesce(programme, ''),
@@ -217,10 +261,10 @@ async function main() {
 
     // In-process, single thread: the search alone, each query 50 times.
     const { clearQueryCaches, queryCalls } = await import('../src/calls/query.ts');
-    const timeIt = (fn: (q: string) => unknown) => {
+    const timeIt = (fn: (q: string) => unknown, list = queries, rounds = 50) => {
       const ms: number[] = [];
-      for (let r = 0; r < 50; r++) {
-        for (const q of queries) {
+      for (let r = 0; r < rounds; r++) {
+        for (const q of list) {
           const s = performance.now();
           fn(q);
           ms.push(performance.now() - s);
@@ -229,7 +273,7 @@ async function main() {
       ms.sort((a, b) => a - b);
       return `p50 ${percentile(ms, 50).toFixed(2)} ms, p99 ${percentile(ms, 99).toFixed(2)} ms`;
     };
-    console.log('\nin-process search, top 20 (single thread):');
+    console.log(`\nin-process search, top 20 (single thread), the ${queries.length} queries 50 times each:`);
     console.log(
       `  queryCalls, cold        ${timeIt((q) => {
         clearQueryCaches(ctx);
@@ -241,6 +285,12 @@ async function main() {
     );
     console.log(`  minisearch search only  ${timeIt((q) => callSearchIndex(ctx).searchUncached(q))}`);
     console.log(`  FTS5 match + bm25       ${timeIt((q) => fts.all(ftsQuery(q)))}`);
+    const some = distinctQueries().slice(0, 500);
+    console.log(`  ${some.length} distinct two-word queries, each once:`);
+    console.log(
+      `  minisearch search only  ${timeIt((q) => callSearchIndex(ctx).searchUncached(q), some, 1)}`,
+    );
+    console.log(`  FTS5 match + bm25       ${timeIt((q) => fts.all(ftsQuery(q)), some, 1)}`);
     const hits = (q: string) => ({
       minisearch: queryCalls(ctx, { q, limit: 1 }).total,
       fts5: (
@@ -255,36 +305,76 @@ async function main() {
       console.log(`    ${q.padEnd(34)} ${String(h.minisearch).padStart(6)} ${String(h.fts5).padStart(6)}`);
     }
 
-    const app = await buildApp(config, { context: ctx });
-    // The FTS5 peer over HTTP: same page size, same call rows read, same JSON size class.
-    app.get('/bench/fts', async (req) => {
-      const q = String((req.query as { q?: string }).q ?? '');
-      const ids = (fts.all(ftsQuery(q)) as { id: string }[]).map((r) => r.id);
-      return {
-        items: getCalls(ctx.dbh.db, ids).map((c) => ({ id: c.id, title: c.title, summary: c.summary })),
-      };
+    // The FTS5 peer over HTTP, through the same pipeline as /api/calls (auth, rate limit, cards,
+    // view, serializer); only the ranking is FTS5's, and it is never cached.
+    const listOut = z.object({
+      items: z.array(callSummaryOut),
+      total: z.number().int(),
+      next: z.string().nullable(),
     });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const ftsPeer = (app: App) =>
+      app.get(
+        '/bench/fts',
+        { serializerCompiler: fastSerializerCompiler, schema: { response: { 200: listOut } } },
+        async (req) => {
+          const now = Date.now();
+          const q = String((req.query as { q?: string }).q ?? '');
+          const hits = fts.all(ftsQuery(q)) as { id: string; rank: number }[];
+          const rank = new Map(hits.map((h) => [h.id, -h.rank]));
+          const index = callSearchIndex(ctx);
+          const items = getCallCards(
+            ctx.dbh.sqlite,
+            hits.map((h) => h.id),
+          ).map((call) => {
+            const f = index.facts.get(call.id)!;
+            return callSummaryView(
+              {
+                call,
+                status: statusAt(f, now),
+                upcomingDeadline: null,
+                relevance: rank.get(call.id) ?? null,
+                match: null,
+              },
+              now,
+            );
+          });
+          return { items, total: items.length, next: null };
+        },
+      );
+    const listen = async (cacheMb: string) => {
+      const cfg = testConfig({
+        DATABASE_PATH: config.databasePath,
+        RATE_LIMIT_PER_MINUTE: '1000000',
+        RESPONSE_CACHE_MB: cacheMb,
+      });
+      const app = await buildApp(cfg, { context: ctx });
+      ftsPeer(app);
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+    };
+    const cachedApp = await listen('32');
+    const uncachedApp = await listen('0');
     const { token } = createToken(ctx.dbh.db, { name: 'bench', role: 'reader' });
     const headers = { authorization: `Bearer ${token}` };
+    const search = (path: string, qs: string[]) => qs.map((q) => `${path}?q=${encodeURIComponent(q)}`);
+    const fresh = distinctQueries();
 
     console.log(`\nHTTP, autocannon, ${CONNECTIONS} connections, ${SECONDS} s each (target p99 ≤ 15 ms):`);
+    console.log('response cache on (the server as configured by default):');
+    const base = cachedApp.base;
     await run('GET /api/measures/:id/matches', base, headers, [`/api/measures/${measure}/matches`]);
-    await run(
-      'GET /api/calls?q=… (minisearch)',
-      base,
-      headers,
-      queries.map((q) => `/api/calls?q=${encodeURIComponent(q)}`),
-    );
-    await run(
-      'GET /bench/fts?q=… (FTS5 peer)',
-      base,
-      headers,
-      queries.map((q) => `/bench/fts?q=${encodeURIComponent(q)}`),
-    );
+    await run('GET /api/calls?q=… (12 queries, minisearch)', base, headers, search('/api/calls', queries));
+    console.log('response cache off (RESPONSE_CACHE_MB=0; search results and list orders still kept):');
+    const off = uncachedApp.base;
+    await run('GET /api/measures/:id/matches', off, headers, [`/api/measures/${measure}/matches`]);
+    await run('GET /api/calls?q=… (12 queries, minisearch)', off, headers, search('/api/calls', queries));
+    await run('GET /bench/fts?q=… (12 queries, FTS5 peer)', off, headers, search('/bench/fts', queries));
+    console.log(`cold: response cache off and every query new (${fresh.length} distinct two-word queries):`);
+    await run('GET /api/calls?q=… (distinct, minisearch)', off, headers, search('/api/calls', fresh));
+    await run('GET /bench/fts?q=… (distinct, FTS5 peer)', off, headers, search('/bench/fts', fresh));
+    await cachedApp.app.close();
+    await uncachedApp.app.close();
     console.log(`RSS after runs: ${Math.round(process.memoryUsage().rss / 1e6)} MB`);
-    await app.close();
   } finally {
     ctx.dbh.close();
     rmSync(dir, { recursive: true, force: true });

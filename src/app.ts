@@ -11,6 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { authPlugin } from './api/auth.ts';
 import { registerProblemHandlers } from './api/problem.ts';
+import { responseCachePlugin } from './api/response-cache.ts';
 import { callRoutes } from './api/routes/calls.ts';
 import { callsCsvRoutes } from './api/routes/calls-csv.ts';
 import { conceptRoutes } from './api/routes/concept.ts';
@@ -37,6 +38,8 @@ export type App = FastifyInstance<
 export interface BuildAppOptions {
   /** Reuse an existing context (tests, CLI); otherwise one is created and closed with the app. */
   context?: AppContext;
+  /** Clock of the response cache's minute (tests); defaults to `Date.now`. */
+  clock?: () => number;
 }
 
 /**
@@ -79,6 +82,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authPlugin, { ctx });
+  await app.register(responseCachePlugin, {
+    ctx,
+    maxBytes: config.http.responseCacheBytes,
+    clock: options.clock ?? Date.now,
+  });
   await app.register(healthRoutes(ctx));
   await app.register(conceptRoutes(ctx));
   await app.register(subscriberRoutes(ctx));

@@ -89,6 +89,7 @@ const envSchema = z.object({
   CORS_ORIGINS: optionalString,
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(600),
   BODY_LIMIT_BYTES: int(1024, 100_000_000).default(1_048_576),
+  RESPONSE_CACHE_MB: int(0, 4096).default(32),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -140,6 +141,8 @@ export interface Config {
     readonly corsOrigins: readonly string[];
     readonly rateLimitPerMinute: number;
     readonly bodyLimitBytes: number;
+    /** Size of the cache of list responses (0 = off). */
+    readonly responseCacheBytes: number;
   };
 }
 
@@ -236,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       corsOrigins: e.CORS_ORIGINS ? e.CORS_ORIGINS.split(',').map((s) => s.trim()) : [],
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      responseCacheBytes: e.RESPONSE_CACHE_MB * 1_048_576,
     },
   } satisfies Config);
 }

@@ -19,3 +19,39 @@ export function cached(sqlite: Database.Database, sql: string): Database.Stateme
   }
   return st;
 }
+
+/** Rows written through a connection by bookkeeping (token last-used times), per connection. */
+const bookkeeping = new WeakMap<Database.Database, number>();
+/** Last `data_version` read per connection, and when (it costs a look at the WAL index). */
+const versions = new WeakMap<Database.Database, { version: number; at: number }>();
+/** How long a read `data_version` is taken as current: commits of other processes show within this. */
+const versionTtlMs = 1;
+
+/**
+ * The generation of the data as seen through this connection: it changes with every row
+ * written through it and with every commit of another connection or process (a CLI import,
+ * `foerdermatch match`, a token revoked from the command line; those show within a
+ * millisecond). Caches of what was read keep the generation they were filled at and are void
+ * once it differs, so no write path has to remember to invalidate them. Bookkeeping writes
+ * (`runBookkeeping`) are left out.
+ */
+export function dataGeneration(sqlite: Database.Database): string {
+  const own = cached(sqlite, 'select total_changes() as t').get() as { t: number };
+  const now = performance.now();
+  let seen = versions.get(sqlite);
+  if (!seen || now - seen.at >= versionTtlMs) {
+    const v = cached(sqlite, 'pragma data_version').get() as { data_version: number };
+    seen = { version: v.data_version, at: now };
+    versions.set(sqlite, seen);
+  }
+  return `${own.t - (bookkeeping.get(sqlite) ?? 0)}|${seen.version}`;
+}
+
+/**
+ * Runs a write that changes nothing a cached answer shows (e.g. a token's last-used minute),
+ * so it does not void every cache of the connection.
+ */
+export function runBookkeeping(sqlite: Database.Database, statement: Database.Statement, ...args: unknown[]) {
+  const { changes } = statement.run(...args);
+  bookkeeping.set(sqlite, (bookkeeping.get(sqlite) ?? 0) + changes);
+}

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Budget, Deadline } from '../domain/call.ts';
 import type { SourceId } from '../domain/enums.ts';
+import { dataGeneration } from '../sql.ts';
 
 /**
  * What a list shows of a call, read straight from SQLite without re-validating every row
@@ -82,9 +83,33 @@ function prepared(sqlite: Database.Database, n: number) {
   return st;
 }
 
+/**
+ * Cards already read, per connection, while the data generation stays the same (any write or
+ * other process's commit empties it). Rows with long texts span several pages, so reading 20
+ * cards costs more than the rest of a list request. Cards are shared: callers never mutate them.
+ */
+const known = new WeakMap<Database.Database, { generation: string; cards: Map<string, CallCard> }>();
+const maxKnown = 5_000;
+
 /** Cards for the given ids, in the order of `ids` (missing ids are skipped). */
 export function getCallCards(sqlite: Database.Database, ids: readonly string[]): CallCard[] {
   if (ids.length === 0) return [];
+  const generation = dataGeneration(sqlite);
+  let memo = known.get(sqlite);
+  if (!memo || memo.generation !== generation) {
+    memo = { generation, cards: new Map() };
+    known.set(sqlite, memo);
+  }
+  const cards = memo.cards;
+  const missing = [...new Set(ids.filter((id) => !cards.has(id)))];
+  if (missing.length > 0) {
+    if (cards.size + missing.length > maxKnown) cards.clear();
+    for (const card of readCards(sqlite, missing)) cards.set(card.id, card);
+  }
+  return ids.map((id) => cards.get(id)).filter((c): c is CallCard => c !== undefined);
+}
+
+function readCards(sqlite: Database.Database, ids: readonly string[]): CallCard[] {
   const st = prepared(sqlite, ids.length);
   const rows = st.calls.all(...ids) as Row[];
   const deadlines = new Map<string, Deadline[]>();

@@ -216,19 +216,23 @@ interface Order {
   relevance: ReadonlyMap<string, number> | null;
 }
 
-/** Relevance and newest descending, deadline ascending with "none ahead" last; id breaks ties. */
+/**
+ * Relevance and newest descending, deadline ascending with "none ahead" last; id breaks ties.
+ * One plain function per sort: a list of thousands of hits is sorted with it on a cold search.
+ */
 function orderComparator(sort: CallSort) {
-  const cmpKey = (a: Row['key'], b: Row['key']): number => {
-    if (sort === 'deadline') {
-      const x = a === null ? Infinity : (a as number);
-      const y = b === null ? Infinity : (b as number);
-      return x === y ? 0 : x < y ? -1 : 1;
-    }
-    if (sort === 'relevance') return (b as number) - (a as number);
-    return a === b ? 0 : (a as string) < (b as string) ? 1 : -1;
-  };
-  return (a: { key: Row['key']; id: string }, b: { key: Row['key']; id: string }) =>
-    cmpKey(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  type Keyed = { key: Row['key']; id: string };
+  const byId = (a: Keyed, b: Keyed) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  if (sort === 'relevance')
+    return (a: Keyed, b: Keyed) => (b.key as number) - (a.key as number) || byId(a, b);
+  if (sort === 'deadline')
+    return (a: Keyed, b: Keyed) => {
+      const x = a.key === null ? Infinity : (a.key as number);
+      const y = b.key === null ? Infinity : (b.key as number);
+      return x < y ? -1 : x > y ? 1 : byId(a, b);
+    };
+  return (a: Keyed, b: Keyed) =>
+    a.key === b.key ? byId(a, b) : (a.key as string) < (b.key as string) ? 1 : -1;
 }
 
 const orders = new WeakMap<AppContext['dbh'], Map<string, Order>>();
@@ -291,7 +295,7 @@ export function queryCalls(
     const from = input.deadlineFrom ? boundary(input.deadlineFrom, false) : null;
     const to = input.deadlineTo ? boundary(input.deadlineTo, true) : null;
 
-    const rows: Row[] = [];
+    const rows: OrderedRow[] = [];
     const candidates = relevance
       ? [...relevance.keys()].map((id) => index.facts.get(id)!)
       : index.facts.values();
@@ -313,10 +317,10 @@ export function queryCalls(
           : sort === 'deadline'
             ? upcoming(f, now)
             : f.firstSeenAt;
-      rows.push({ f, key, status });
+      rows.push({ f, key, status, id: f.id });
     }
 
-    const ordered: OrderedRow[] = rows.map((r) => ({ ...r, id: r.f.id })).sort(orderComparator(sort));
+    const ordered = rows.sort(orderComparator(sort));
     return { ordered, matches, relevance };
   };
   const order = cachedOrder(ctx, orderKey) ?? keepOrder(ctx, orderKey, build());

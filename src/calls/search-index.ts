@@ -2,7 +2,7 @@ import MiniSearch, { type Query } from 'minisearch';
 import type { AppContext } from '../context.ts';
 import { indexTermOf, termsOf, tokenize } from '../search/text.ts';
 import { loadVocabulary, TermExpander } from '../search/vocabulary.ts';
-import { cached } from '../sql.ts';
+import { cached, dataGeneration } from '../sql.ts';
 
 /** What list filters and sorting need of a call, kept in memory beside the text index. */
 export interface CallFacts {
@@ -33,6 +33,12 @@ const boost = { title: 3, identifier: 2, keywords: 2, programme: 1.5, summary: 1
 /** Weight of a vocabulary translation relative to the word the user typed. */
 const translationWeight = 0.6;
 const batchSize = 500;
+/** Vocabulary translations are searched in these fields only. */
+const translationFields = ['title', 'keywords', 'summary'];
+/** A word in more than this share of all calls is left out of a query that has other words. */
+const commonShare = 0.5;
+/** …in an index of at least this many calls (in a small one every word still counts). */
+const commonMinCalls = 1_000;
 const cacheSize = 256;
 
 /**
@@ -42,16 +48,18 @@ const cacheSize = 256;
  */
 export class CallSearchIndex {
   readonly facts = new Map<string, CallFacts>();
+  /**
+   * In how many calls each index term occurs. Counted when a call is indexed and not taken back
+   * when it is re-indexed or removed, so it can only overstate; search uses it to tell known
+   * words from half-typed or mistyped ones and to leave out words nearly every call contains.
+   */
+  private readonly documentFrequency = new Map<string, number>();
   private readonly mini = new MiniSearch<Doc>({
     fields: [...fields],
     // Each text is stemmed once, in its own language, while it is extracted; the index then
     // only splits the prepared terms. Queries arrive as prepared terms too (see buildQuery).
-    extractField: (doc, field) =>
-      field === 'id'
-        ? doc.id
-        : tokenize(String(doc[field as keyof Doc] ?? ''))
-            .map((t) => indexTermOf(t, doc.language))
-            .join(' '),
+    // The texts arrive prepared (see `load`).
+    extractField: (doc, field) => String(doc[field as keyof Doc] ?? ''),
     tokenize: (s) => s.split(' '),
     processTerm: (t) => t || null,
     searchOptions: { boost, tokenize: (s) => s.split(' '), processTerm: (t) => t },
@@ -74,11 +82,9 @@ export class CallSearchIndex {
   /** Brings index and facts up to date with the `calls` table; returns how many calls were (re)indexed. */
   refresh(): number {
     const { sqlite } = this.ctx.dbh;
-    // Cheapest first: nothing was written through this connection (total_changes) and no other
-    // connection committed (data_version) since the last look → nothing to do.
-    const writes = cached(sqlite, 'select total_changes() as t').get() as { t: number };
-    const version = (cached(sqlite, 'pragma data_version').get() as { data_version: number }).data_version;
-    const quick = `${writes.t}|${version}`;
+    // Cheapest first: nothing was written through this connection and no other connection
+    // committed since the last look (see dataGeneration) → nothing to do.
+    const quick = dataGeneration(sqlite);
     if (quick === this.quickFingerprint) return 0;
     this.quickFingerprint = quick;
     const fp = cached(
@@ -154,37 +160,61 @@ export class CallSearchIndex {
         deadlines: (deadlines.get(r.id) ?? []).sort((a, b) => a - b),
         firstSeenAt: r.first_seen_at,
       });
+      const terms = new Set<string>();
+      const prepare = (text: string) => {
+        const prepared = tokenize(text).map((t) => indexTermOf(t, r.language));
+        for (const t of prepared) if (t) terms.add(t);
+        return prepared.join(' ');
+      };
       this.mini.add({
         id: r.id,
-        title: r.title,
-        identifier: r.identifier ?? '',
-        programme: r.programme ?? '',
+        title: prepare(r.title),
+        identifier: prepare(r.identifier ?? ''),
+        programme: prepare(r.programme ?? ''),
         language: r.language,
-        keywords: (JSON.parse(r.keywords) as string[]).join(' '),
-        summary: r.summary,
-        description: r.description,
+        keywords: prepare((JSON.parse(r.keywords) as string[]).join(' ')),
+        summary: prepare(r.summary),
+        description: prepare(r.description),
       });
+      for (const t of terms) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
     }
   }
 
+  /** A term some call contains. */
+  private known(term: string): boolean {
+    return this.documentFrequency.has(term);
+  }
+
+  /** A term (nearly) every call contains: it cannot rank, and reading its postings is the slow part. */
+  private everywhere(term: string): boolean {
+    const n = this.facts.size;
+    return n >= commonMinCalls && (this.documentFrequency.get(term) ?? 0) > commonShare * n;
+  }
+
   /**
-   * Builds the query: every word the user typed (German and English stems; prefix on the last
-   * word as it may be half typed; typo tolerance on long words when asked) OR its vocabulary
-   * translations at a lower weight.
+   * Builds the query: every word the user typed (German and English stems) OR its vocabulary
+   * translations at a lower weight, the translations in the short fields only (title, keywords,
+   * summary: they are a weaker signal, and the description's postings are the costly ones).
+   * The last word is also a prefix when it is no known word (half typed: "climate neutr").
+   * With `fuzzy`, words that no call contains get typo tolerance. Words nearly every call
+   * contains ("horizon", "europe") are left out when other words can rank.
    */
   buildQuery(q: string, options: { fuzzy: boolean }): Query | undefined {
-    const tokens = tokenize(q);
+    const tokens = tokenize(q)
+      .map((token) => termsOf(token))
+      .filter((terms) => terms.length > 0);
+    const informative = tokens.filter((terms) => !terms.every((t) => this.everywhere(t)));
+    const used = informative.length > 0 ? informative : tokens;
     const parts: Query[] = [];
-    tokens.forEach((token, i) => {
-      const terms = termsOf(token);
-      if (terms.length === 0) return;
-      const last = i === tokens.length - 1;
+    used.forEach((terms, i) => {
+      const unknown = terms.every((t) => !this.known(t));
+      const last = i === used.length - 1 && used[i] === tokens.at(-1);
       const typed: Query = {
         queries: [terms.join(' ')],
         combineWith: 'OR',
-        fuzzy: options.fuzzy ? (t) => (t.length >= 5 ? 0.2 : false) : false,
+        fuzzy: options.fuzzy && unknown ? (t) => (t.length >= 5 ? 0.2 : false) : false,
         maxFuzzy: 2,
-        prefix: (t) => last && t.length >= 3,
+        prefix: (t) => last && t.length >= 3 && !this.known(t),
       };
       const translations = [...new Set(terms.flatMap((t) => this.expander.expand(t)))];
       parts.push(
@@ -194,7 +224,12 @@ export class CallSearchIndex {
               combineWith: 'OR',
               queries: [
                 typed,
-                { queries: [translations.join(' ')], combineWith: 'OR', boostTerm: () => translationWeight },
+                {
+                  queries: [translations.join(' ')],
+                  combineWith: 'OR',
+                  fields: translationFields,
+                  boostTerm: () => translationWeight,
+                },
               ],
             },
       );
@@ -202,9 +237,18 @@ export class CallSearchIndex {
     return parts.length === 0 ? undefined : { combineWith: 'OR', queries: parts };
   }
 
+  /** Whether a typo-tolerant second pass can find more: some word is in no call. */
+  private mayBeMistyped(q: string): boolean {
+    return tokenize(q).some((token) => {
+      const terms = termsOf(token);
+      return terms.length > 0 && terms.every((t) => !this.known(t));
+    });
+  }
+
   /**
    * Relevance score per matching call id. Typo tolerance is the expensive part of a search
-   * and only pays when the words as typed find little, so it is a second pass.
+   * and only pays when the words as typed find little and one of them is in no call, so it is
+   * a second pass.
    */
   search(q: string, options: { fuzzyBelow?: number } = {}): ReadonlyMap<string, number> {
     // Searches repeat (the same words from many users, every page of a list): results are
@@ -216,7 +260,7 @@ export class CallSearchIndex {
     const exact = this.buildQuery(q, { fuzzy: false });
     if (exact) {
       let results = this.mini.search(exact);
-      if (results.length < (options.fuzzyBelow ?? 20)) {
+      if (results.length < (options.fuzzyBelow ?? 20) && this.mayBeMistyped(q)) {
         results = this.mini.search(this.buildQuery(q, { fuzzy: true })!);
       }
       for (const r of results) scores.set(r.id as string, r.score);

@@ -6,7 +6,7 @@ import type { AppContext } from '../context.ts';
 import { type CallStatus, type Eligibility, eligibilities } from '../domain/enums.ts';
 import { berlin, startOfDay } from '../domain/time.ts';
 import { AppError } from '../errors.ts';
-import { cached } from '../sql.ts';
+import { cached, dataGeneration } from '../sql.ts';
 
 export interface MatchRow {
   callId: string;
@@ -47,6 +47,42 @@ export function getMatch(ctx: AppContext, callId: string, target: string): Match
     `select ${matchColumns} from matches where call_id = ? and target = ?`,
   ).get(callId, target) as Record<string, unknown> | undefined;
   return row ? parseMatch(row) : undefined;
+}
+
+/**
+ * Parsed list rows of matches, per connection, while the data generation stays the same (any
+ * write or other process's commit empties it): extracting the English reason from each stored
+ * explanation costs more than reading the rest of the row.
+ */
+const listed = new WeakMap<AppContext['dbh'], { generation: string; rows: Map<string, MatchRow> }>();
+const maxListed = 10_000;
+
+function listedMatches(ctx: AppContext, target: string, callIds: readonly string[]): Map<string, MatchRow> {
+  const { sqlite } = ctx.dbh;
+  const generation = dataGeneration(sqlite);
+  let memo = listed.get(ctx.dbh);
+  if (!memo || memo.generation !== generation) {
+    memo = { generation, rows: new Map() };
+    listed.set(ctx.dbh, memo);
+  }
+  const rows = memo.rows;
+  const missing = callIds.filter((id) => !rows.has(`${target}\u0000${id}`));
+  if (missing.length > 0) {
+    if (rows.size + missing.length > maxListed) rows.clear();
+    const marks = missing.map(() => '?').join(',');
+    for (const raw of cached(
+      sqlite,
+      `select ${listColumns} from matches where target = ? and call_id in (${marks})`,
+    ).all(target, ...missing) as Record<string, unknown>[]) {
+      rows.set(`${target}\u0000${raw.callId as string}`, parseMatch(raw));
+    }
+  }
+  const out = new Map<string, MatchRow>();
+  for (const id of callIds) {
+    const row = rows.get(`${target}\u0000${id}`);
+    if (row) out.set(id, row);
+  }
+  return out;
 }
 
 export const targetMatchesQuerySchema = z.object({
@@ -129,21 +165,21 @@ export function listTargetMatches(
     ).map((r) => [r.callId, r.verdict]),
   );
 
-  const picked: { row: MatchRow; status: CallStatus; rank: number }[] = [];
+  const picked: { callId: string; score: number; status: CallStatus; rank: number }[] = [];
   let more = false;
   outer: for (const [rank, eligibility] of classes.entries()) {
     if (after && rank < after.e) continue;
-    // score desc, call_id desc: the list index read backwards, no sorting.
+    // score desc, call_id desc: the list index read backwards, no sorting; it holds every
+    // column read here, so the table itself is not touched until the page is known.
     const keyset = after && rank === after.e ? 'and (score < ? or (score = ? and call_id < ?))' : '';
     const args: unknown[] = [target, eligibility, input.minScore ?? 0];
     if (keyset) args.push(after!.s, after!.s, after!.id);
     const rows = cached(
       sqlite,
-      `select ${listColumns} from matches where target = ? and eligibility = ? and score >= ? ${keyset}
+      `select call_id as callId, score from matches where target = ? and eligibility = ? and score >= ? ${keyset}
          order by score desc, call_id desc`,
-    ).iterate(...args) as IterableIterator<Record<string, unknown>>;
-    for (const raw of rows) {
-      const callId = raw.callId as string;
+    ).iterate(...args) as IterableIterator<{ callId: string; score: number }>;
+    for (const { callId, score } of rows) {
       if (verdicts.get(callId) === 'not_relevant') continue;
       const f = facts.get(callId);
       if (!f) continue;
@@ -158,31 +194,34 @@ export function listTargetMatches(
         more = true;
         break outer;
       }
-      picked.push({ row: parseMatch(raw), status, rank });
+      picked.push({ callId, score, status, rank });
     }
   }
 
+  const matchRows = listedMatches(
+    ctx,
+    target,
+    picked.map((p) => p.callId),
+  );
   const calls = new Map(
     getCallCards(
       ctx.dbh.sqlite,
-      picked.map((p) => p.row.callId),
+      picked.map((p) => p.callId),
     ).map((c) => [c.id, c]),
   );
   const last = picked.at(-1);
   return {
     items: picked
-      .filter((p) => calls.has(p.row.callId))
+      .filter((p) => calls.has(p.callId) && matchRows.has(p.callId))
       .map((p) => ({
-        match: p.row,
-        call: calls.get(p.row.callId)!,
+        match: matchRows.get(p.callId)!,
+        call: calls.get(p.callId)!,
         status: p.status,
-        myVerdict: verdicts.get(p.row.callId) === 'relevant' ? ('relevant' as const) : null,
+        myVerdict: verdicts.get(p.callId) === 'relevant' ? ('relevant' as const) : null,
       })),
     next:
       more && last
-        ? Buffer.from(JSON.stringify({ e: last.rank, s: last.row.score, id: last.row.callId })).toString(
-            'base64url',
-          )
+        ? Buffer.from(JSON.stringify({ e: last.rank, s: last.score, id: last.callId })).toString('base64url')
         : null,
   };
 }

@@ -72,6 +72,7 @@ export function callRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/api/calls',
       {
+        config: { cache: 'shared' },
         serializerCompiler: fastSerializerCompiler,
         schema: {
           tags: ['calls'],

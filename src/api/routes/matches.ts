@@ -87,6 +87,8 @@ export function matchRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
   return async (app) => {
     const listFor = (kind: 'action-field' | 'measure') => ({
+      // Per token: feedback hides calls from the lists of whoever gave it.
+      config: { cache: 'per-token' as const },
       serializerCompiler: fastSerializerCompiler,
       schema: {
         tags: ['matches'],

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { callSearchIndex } from '../../src/calls/search-index.ts';
+import { upsertCall } from '../../src/calls/store.ts';
+import { sampleCall } from '../helpers/calls.ts';
+import { useTestContext } from '../helpers/context.ts';
+
+const call = (id: string, title: string, description = 'Nothing else to say.') =>
+  sampleCall({
+    id: `eu-ft:${id}`,
+    sourceId: id,
+    identifier: id,
+    programme: undefined,
+    title,
+    summary: title,
+    description,
+    keywords: [],
+  });
+
+describe('call search index', () => {
+  const makeCtx = useTestContext();
+
+  it('leaves out a word nearly every call contains when other words can rank, keeps it when alone', () => {
+    const ctx = makeCtx();
+    ctx.dbh.sqlite.transaction(() => {
+      for (let i = 0; i < 1_000; i++)
+        upsertCall(ctx.dbh.db, call(`H-${i}`, `Horizon work programme part ${i}`));
+      upsertCall(ctx.dbh.db, call('Q-1', 'Horizon quantum sensing'));
+      upsertCall(ctx.dbh.db, call('Q-2', 'Quantum networks for cities'));
+    })();
+    const index = callSearchIndex(ctx);
+    expect([...index.search('horizon quantum').keys()].sort()).toEqual(['eu-ft:Q-1', 'eu-ft:Q-2']);
+    expect(index.search('horizon').size).toBe(1_001);
+  });
+
+  it('completes only a last word no call contains, and forgives typos only in such words', () => {
+    const ctx = makeCtx();
+    upsertCall(ctx.dbh.db, call('A', 'Climate neutrality of cities'));
+    upsertCall(ctx.dbh.db, call('B', 'Citizens meet', 'Exchanges between citizens of twinned towns.'));
+    upsertCall(ctx.dbh.db, call('C', 'Cities of culture'));
+    const index = callSearchIndex(ctx);
+    expect([...index.search('climate neutr').keys()]).toContain('eu-ft:A');
+    expect([...index.search('citizns').keys()]).toEqual(['eu-ft:B']);
+    // "cities" is a known word: no prefix on it, so "citizens" does not come along.
+    expect([...index.search('cities').keys()].sort()).toEqual(['eu-ft:A', 'eu-ft:C']);
+  });
+});
