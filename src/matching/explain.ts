@@ -127,8 +127,8 @@ export function explain(
       de.push(`Text: ${termList}`);
       en.push(`text: ${termList}`);
     }
-    reason = `${target.name}: ${de.length > 0 ? de.join('; ') : 'kein Bezug erkannt'}`;
-    reasonEn = `${target.name}: ${en.length > 0 ? en.join('; ') : 'no link found'}`;
+    reason = `${target.label}: ${de.length > 0 ? de.join('; ') : 'kein Bezug erkannt'}`;
+    reasonEn = `${target.label}: ${en.length > 0 ? en.join('; ') : 'no link found'}`;
     if (unclear.length > 0) {
       reason += ` (Antragsberechtigung unklar: ${unclear[0]!.reason})`;
       reasonEn += ` (eligibility unclear: ${unclear[0]!.reasonEn})`;

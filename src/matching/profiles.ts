@@ -11,17 +11,33 @@ export interface MatchTarget {
   /** The action field (itself for a field). */
   fieldKey: string;
   name: string;
+  /** Short name in reasons: the field's name, or "<field> <number>" for a measure ("Ostseeraum 1"). */
+  label: string;
   index: number;
 }
 
 export function conceptTargets(concept: Concept): MatchTarget[] {
   const out: MatchTarget[] = [];
   for (const f of concept.actionFields) {
-    out.push({ id: f.key, kind: 'action-field', fieldKey: f.key, name: f.name, index: out.length });
+    out.push({
+      id: f.key,
+      kind: 'action-field',
+      fieldKey: f.key,
+      name: f.name,
+      label: f.name,
+      index: out.length,
+    });
   }
   for (const f of concept.actionFields) {
     for (const m of f.measures) {
-      out.push({ id: m.id, kind: 'measure', fieldKey: f.key, name: m.text, index: out.length });
+      out.push({
+        id: m.id,
+        kind: 'measure',
+        fieldKey: f.key,
+        name: m.text,
+        label: `${f.name} ${m.number}`,
+        index: out.length,
+      });
     }
   }
   return out;

@@ -8,7 +8,7 @@ import { type Explanation, explain } from './explain.ts';
 import { analyzeCall, type CallFacts, type CallMemo, callFacts, type TextFact } from './facts.ts';
 import { type LoadedCall, loadCallsForMatching, selectIn } from './load-calls.ts';
 import type { RuleSet } from './rules-schema.ts';
-import { hashString, Signature } from './signature.ts';
+import { hashString, matchRowFormat, Signature } from './signature.ts';
 import type { TextDoc } from './text.ts';
 
 /**
@@ -282,7 +282,7 @@ function callsForRun(sqlite: Database.Database, ids?: readonly string[]) {
  * and eligibility, and the definitions of the rules that fired (in rule order).
  */
 function signatureOf(engine: Engine, entry: CachedCall, f: CallFacts, sc: CallScores): number {
-  const sig = new Signature().add(entry.keyHash).add(engine.profileKey);
+  const sig = new Signature().add(matchRowFormat).add(entry.keyHash).add(engine.profileKey);
   const days = f.values.daysToDeadline;
   sig.add(typeof days === 'number' ? days : -(2 ** 40));
   for (let t = 0; t < sc.scores.length; t++) sig.add(Math.round(sc.scores[t]! * 10)).add(sc.eligibility[t]!);

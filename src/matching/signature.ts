@@ -40,3 +40,11 @@ export class Signature {
 export function hashString(s: string): number {
   return new Signature().addString(s).value();
 }
+
+/**
+ * Version of what `explain` writes into a match row. Part of every call's match signature, so
+ * a release that words explanations differently rewrites the stored rows on its first re-match.
+ * Bump it with any change to explanation output: test/matching/explain-format.test.ts fails
+ * until the new output is registered under a new version.
+ */
+export const matchRowFormat = 2;
