@@ -150,6 +150,41 @@ export function runMatchingBench(dir: string): BenchResult[] {
       if (e.type === 'unclear') e.reason += ' (neu formuliert)';
     });
 
+    // Incremental: 100 calls changed by a crawl, as crawls change them: half got a later
+    // deadline, half an edited text (40 words of another call's text added). Five rounds with
+    // other calls each; the median counts (one round can meet a garbage collection).
+    const day = 86_400_000;
+    const rounds: { ms: number; r: MatchRunResult }[] = [];
+    for (let round = 0; round < 5; round++) {
+      const changed = corpus.slice(round * 100, round * 100 + 100).map((c, i) =>
+        i % 2 === 0
+          ? {
+              ...c,
+              deadlines: c.deadlines.map((d) => ({
+                ...d,
+                at: new Date(Date.parse(d.at) + 14 * day).toISOString(),
+              })),
+            }
+          : {
+              ...c,
+              summary: `${c.summary} ${corpus[(i * 7919 + round) % corpus.length]!.summary.split(/\s+/).slice(0, 40).join(' ')}`,
+            },
+      );
+      ctx.dbh.db.transaction((tx) => {
+        for (const c of changed) upsertCall(tx, c);
+      });
+      t = performance.now();
+      const r = matchCalls(ctx, { callIds: changed.map((c) => c.id) });
+      rounds.push({ ms: performance.now() - t, r });
+    }
+    const sorted = [...rounds].sort((x, y) => x.ms - y.ms);
+    const median = sorted[2]!;
+    results.push({
+      name: 'incremental re-match of 100 changed calls',
+      ms: median.ms,
+      target: 100,
+      detail: `median of 5 rounds (${sorted.map((x) => Math.round(x.ms)).join(', ')} ms); median round: ${median.r.rows} rows; ${phases(median.r)}`,
+    });
     // Scoring alone (no database), a freshly compiled engine: the matcher's floor.
     const engine = compileEngine(rules, ctx.concept.concept);
     const docs = corpus.map((c) => analyzeCall(c));
@@ -162,35 +197,6 @@ export function runMatchingBench(dir: string): BenchResult[] {
       name: 'scoring only, 20,000 calls × 72 targets (no DB)',
       ms: scoreMs,
       detail: `${Math.round(corpus.length / (scoreMs / 1000))} calls/s, CPU ${cpuMs.toFixed(0)} ms`,
-    });
-    // Incremental: 100 calls changed by a crawl, as crawls change them: half got a later
-    // deadline, half an edited text (40 words of another call's text added).
-    const day = 86_400_000;
-    const changed = corpus.slice(0, 100).map((c, i) =>
-      i % 2 === 0
-        ? {
-            ...c,
-            deadlines: c.deadlines.map((d) => ({
-              ...d,
-              at: new Date(Date.parse(d.at) + 14 * day).toISOString(),
-            })),
-          }
-        : {
-            ...c,
-            summary: `${c.summary} ${corpus[(i * 7919) % corpus.length]!.summary.split(/\s+/).slice(0, 40).join(' ')}`,
-          },
-    );
-    ctx.dbh.db.transaction((tx) => {
-      for (const c of changed) upsertCall(tx, c);
-    });
-    t = performance.now();
-    const inc = matchCalls(ctx, { callIds: changed.map((c) => c.id) });
-    const incMs = performance.now() - t;
-    results.push({
-      name: 'incremental re-match of 100 changed calls',
-      ms: incMs,
-      target: 100,
-      detail: `${inc.rows} rows; ${phases(inc)}`,
     });
     return results;
   } finally {
