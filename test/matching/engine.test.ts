@@ -8,50 +8,9 @@ import { analyzeCall, type CallMemo, callFacts } from '../../src/matching/facts.
 import type { RuleSetInput } from '../../src/matching/rules-schema.ts';
 import { fromPackage } from '../../src/paths.ts';
 import { sampleCall } from '../helpers/calls.ts';
-import { concept } from './helpers.ts';
+import { concept, sampleRules } from './helpers.ts';
 
-const base: RuleSetInput = {
-  vocabulary: { ostseeraum: { de: ['Ostsee'], en: ['Baltic Sea'] } },
-  rules: [
-    {
-      id: 'baltic',
-      name: 'Ostseeraum',
-      nameEn: 'Baltic Sea Region',
-      target: ['ostseeraum', 'ostseeraum-1'],
-      conditions: { any: [{ fact: 'text', operator: 'containsAny', value: ['Baltic Sea', 'Ostsee'] }] },
-      effect: { type: 'add', points: 50 },
-    },
-    {
-      id: 'companies-only',
-      name: 'Nur Unternehmen',
-      target: 'all',
-      conditions: {
-        all: [
-          { fact: 'applicantTypes', operator: 'in', value: ['sme', 'company'] },
-          { not: { fact: 'applicantTypes', operator: 'in', value: ['municipality'] } },
-        ],
-      },
-      effect: {
-        type: 'exclude',
-        reason: 'Nur Unternehmen antragsberechtigt',
-        reasonEn: 'Only companies may apply',
-      },
-    },
-    {
-      id: 'no-applicants',
-      name: 'Antragsberechtigte unbekannt',
-      target: 'all',
-      conditions: {
-        all: [
-          {
-            not: { fact: 'applicantTypes', operator: 'in', value: ['municipality', 'sme', 'company', 'ngo'] },
-          },
-        ],
-      },
-      effect: { type: 'unclear', reason: 'Antragsberechtigte nicht angegeben' },
-    },
-  ],
-};
+const base = sampleRules;
 
 const engine = compileEngine(base, concept);
 const baltic = sampleCall({
