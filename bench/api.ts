@@ -7,6 +7,7 @@
  *
  * Run: `tsx bench/api.ts` (also part of `npm run bench`). Options via env:
  * BENCH_CALLS (default 20000), BENCH_SECONDS per run (default 10), BENCH_CONNECTIONS (50),
+ * BENCH_REPEAT (rounds of the two target runs, default 3),
  * BENCH_DB (keep the prepared database at this path and reuse it next time: skips the minute of
  * storing and matching when iterating on the server).
  */
@@ -36,6 +37,7 @@ import type { Topic } from './topic.ts';
 const N = Number(process.env.BENCH_CALLS ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 const MEASURE = 'staedtepartnerschaften-1';
 
 const queries = [
@@ -355,16 +357,41 @@ async function main() {
     const cachedApp = await listen('32');
     const uncachedApp = await listen('0');
     const { token } = createToken(ctx.dbh.db, { name: 'bench', role: 'reader' });
-    const headers = { authorization: `Bearer ${token}` };
+    const plain = { authorization: `Bearer ${token}` };
+    // What browsers send; Node's fetch sends "gzip, deflate". Without it answers are uncompressed.
+    const headers = { ...plain, 'accept-encoding': 'gzip, deflate, br' };
     const search = (path: string, qs: string[]) => qs.map((q) => `${path}?q=${encodeURIComponent(q)}`);
     const fresh = distinctQueries();
+    /** The target routes are run REPEAT times (this machine's neighbours make single runs noisy): all rounds, then the median. */
+    const repeated = async (title: string, url: string, h: Record<string, string>, paths: string[]) => {
+      const rounds: Awaited<ReturnType<typeof run>>[] = [];
+      for (let i = 0; i < REPEAT; i++) rounds.push(await run(`${title} #${i + 1}`, url, h, paths));
+      if (REPEAT < 2) return;
+      const med = (k: 'rps' | 'p50' | 'p99') =>
+        rounds.map((r) => r[k]).sort((a, b) => a - b)[(REPEAT - 1) >> 1]!;
+      console.log(
+        `${`${title}, median`.padEnd(46)} ${String(Math.round(med('rps'))).padStart(7)} req/s   p50 ${String(med('p50')).padStart(4)} ms   p99 ${String(med('p99')).padStart(4)} ms`,
+      );
+    };
 
     console.log(`\nHTTP, autocannon, ${CONNECTIONS} connections, ${SECONDS} s each (target p99 ≤ 15 ms):`);
-    console.log('response cache on (the server as configured by default):');
+    console.log(
+      'response cache on (the server as configured by default), Accept-Encoding: gzip, deflate, br:',
+    );
     const base = cachedApp.base;
-    await run('GET /api/measures/:id/matches', base, headers, [`/api/measures/${measure}/matches`]);
-    await run('GET /api/calls?q=… (12 queries, minisearch)', base, headers, search('/api/calls', queries));
-    console.log('response cache off (RESPONSE_CACHE_MB=0; search results and list orders still kept):');
+    await repeated('GET /api/measures/:id/matches', base, headers, [`/api/measures/${measure}/matches`]);
+    await repeated(
+      'GET /api/calls?q=… (12 queries, minisearch)',
+      base,
+      headers,
+      search('/api/calls', queries),
+    );
+    console.log('response cache on, no Accept-Encoding (uncompressed answers):');
+    await run('GET /api/measures/:id/matches', base, plain, [`/api/measures/${measure}/matches`]);
+    await run('GET /api/calls?q=… (12 queries, minisearch)', base, plain, search('/api/calls', queries));
+    console.log(
+      'response cache off (RESPONSE_CACHE_MB=0; search results and list orders still kept; each answer compressed anew):',
+    );
     const off = uncachedApp.base;
     await run('GET /api/measures/:id/matches', off, headers, [`/api/measures/${measure}/matches`]);
     await run('GET /api/calls?q=… (12 queries, minisearch)', off, headers, search('/api/calls', queries));

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
@@ -60,6 +61,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.decorate('ctx', ctx);
   registerProblemHandlers(app);
   await app.register(securityPlugin, { config });
+  // brotli or gzip for responses from 1 kB, when the client accepts it; cached list responses
+  // come already compressed from the response cache, which this leaves alone.
+  await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'identity'] });
 
   await app.register(swagger, {
     openapi: {

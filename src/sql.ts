@@ -36,15 +36,14 @@ const versionTtlMs = 1;
  * (`runBookkeeping`) are left out.
  */
 export function dataGeneration(sqlite: Database.Database): string {
-  const own = cached(sqlite, 'select total_changes() as t').get() as { t: number };
+  const own = cached(sqlite, 'select total_changes()').pluck().get() as number;
   const now = performance.now();
   let seen = versions.get(sqlite);
   if (!seen || now - seen.at >= versionTtlMs) {
-    const v = cached(sqlite, 'pragma data_version').get() as { data_version: number };
-    seen = { version: v.data_version, at: now };
+    seen = { version: cached(sqlite, 'pragma data_version').pluck().get() as number, at: now };
     versions.set(sqlite, seen);
   }
-  return `${own.t - (bookkeeping.get(sqlite) ?? 0)}|${seen.version}`;
+  return `${own - (bookkeeping.get(sqlite) ?? 0)}|${seen.version}`;
 }
 
 /**

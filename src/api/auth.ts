@@ -36,35 +36,37 @@ function presentedToken(req: FastifyRequest, allowQuery: boolean): string | unde
  * token's role is below the route's `config.role`. `/health`, `/ready`, docs stay open.
  */
 export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContext }) => {
-  app.addHook('onRequest', async (req, reply) => {
+  // Callback style: it runs on every request, and an async hook costs a promise and a turn.
+  app.addHook('onRequest', (req, reply, done) => {
     const cfg = req.routeOptions.config;
-    if (!req.url.startsWith('/api/') || cfg.public) return;
+    if (!req.url.startsWith('/api/') || cfg.public) return done();
     const token = presentedToken(req, cfg.queryToken === true);
     if (!token) {
       reply.header('WWW-Authenticate', 'Bearer realm="foerdermatch"');
-      return sendProblem(
-        reply,
-        'UNAUTHORIZED',
-        'Bitte mit einem API-Token anmelden. / An API token is required.',
-      );
+      sendProblem(reply, 'UNAUTHORIZED', 'Bitte mit einem API-Token anmelden. / An API token is required.');
+      return; // answered: the rest of the lifecycle is skipped
     }
-    const principal = verifyToken(opts.ctx.dbh.db, token);
+    let principal: TokenPrincipal | undefined;
+    try {
+      principal = verifyToken(opts.ctx.dbh.db, token);
+    } catch (err) {
+      return done(err as Error);
+    }
     if (!principal) {
       reply.header('WWW-Authenticate', 'Bearer realm="foerdermatch", error="invalid_token"');
-      return sendProblem(
-        reply,
-        'UNAUTHORIZED',
-        'Token unbekannt oder widerrufen. / Token unknown or revoked.',
-      );
+      sendProblem(reply, 'UNAUTHORIZED', 'Token unbekannt oder widerrufen. / Token unknown or revoked.');
+      return;
     }
     const needed = cfg.role ?? 'reader';
     if (rank[principal.role] < rank[needed]) {
-      return sendProblem(
+      sendProblem(
         reply,
         'FORBIDDEN',
         `Diese Aktion erfordert die Rolle "${needed}". / This action requires the role "${needed}".`,
       );
+      return;
     }
     req.principal = principal;
+    done();
   });
 });

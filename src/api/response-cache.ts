@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { Negotiator } from '@fastify/accept-negotiator';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppContext } from '../context.ts';
@@ -17,11 +20,43 @@ declare module 'fastify' {
   }
 }
 
+type Encoding = 'br' | 'gzip' | 'identity';
+
 interface Entry {
   generation: string;
   minute: number;
-  body: Buffer;
   contentType: string;
+  /** Weak: the same for every encoding of the body (RFC 9110, 8.8.1). */
+  etag: string;
+  /** The body per content coding, each made once, when first asked for. */
+  bodies: Partial<Record<Encoding, Buffer>>;
+  bytes: number;
+}
+
+/** Compressed once per entry, so a hit costs no compression; brotli at 5 is fast and close to gzip 9. */
+const encoders: Record<Exclude<Encoding, 'identity'>, (b: Buffer) => Buffer> = {
+  br: (b) =>
+    brotliCompressSync(b, {
+      params: {
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        [constants.BROTLI_PARAM_QUALITY]: 5,
+        [constants.BROTLI_PARAM_SIZE_HINT]: b.length,
+      },
+    }),
+  gzip: (b) => gzipSync(b, { level: 6 }),
+};
+/** Below this a compressed body saves less than its header costs. */
+const minCompressBytes = 1024;
+
+/** `If-None-Match` names this entity (weak comparison; `*` matches any). */
+function notModified(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const want = etag.slice(2);
+  return header.split(',').some((t) => {
+    const v = t.trim();
+    return (v.startsWith('W/') ? v.slice(2) : v) === want;
+  });
 }
 
 /**
@@ -33,7 +68,11 @@ interface Entry {
  *   keeps the same minute).
  * Per-token routes key entries by token id. The lookup runs after authentication and the rate
  * limit (in `preParsing`), so a cached answer is never given to a request those would refuse.
- * Responses say `X-Cache: hit` or `miss`.
+ *
+ * Entries keep each content coding the clients asked for (brotli, gzip) next to the plain bytes,
+ * so a hit is answered without compressing; a weak ETag lets clients revalidate with
+ * `If-None-Match` and get 304. Responses say `X-Cache: hit` or `miss`. Other routes are
+ * compressed per response (@fastify/compress), which skips bodies that already carry a coding.
  */
 export const responseCachePlugin = fp(
   async (app: FastifyInstance, opts: { ctx: AppContext; maxBytes: number; clock: () => number }) => {
@@ -43,11 +82,53 @@ export const responseCachePlugin = fp(
     const drop = (key: string) => {
       const e = entries.get(key);
       if (e) {
-        bytes -= e.body.length;
+        bytes -= e.bytes;
         entries.delete(key);
       }
     };
     const sqlite = opts.ctx.dbh.sqlite;
+    // Clients send the same few Accept-Encoding values: each is parsed once (at most 100 kept,
+    // so odd headers cannot grow memory).
+    const parsed = new Map<string, string>();
+    const negotiator = new Negotiator<Encoding>({
+      supportedValues: ['br', 'gzip', 'identity'],
+      cache: {
+        get: (k) => parsed.get(k),
+        has: (k) => parsed.has(k),
+        set(k, v) {
+          if (parsed.size >= 100) parsed.clear();
+          parsed.set(k, v);
+          return this;
+        },
+      },
+    });
+    const encodingFor = (req: FastifyRequest): Encoding => {
+      const header = req.headers['accept-encoding'];
+      if (!header) return 'identity';
+      return negotiator.negotiate(header) ?? 'identity';
+    };
+
+    /** The entry's body in the coding the request accepts, made (and counted) on first use. */
+    const bodyFor = (entry: Entry, wanted: Encoding): { body: Buffer; encoding: Encoding } => {
+      const plain = entry.bodies.identity!;
+      if (wanted === 'identity' || plain.length < minCompressBytes)
+        return { body: plain, encoding: 'identity' };
+      let body = entry.bodies[wanted];
+      if (!body) {
+        body = encoders[wanted](plain);
+        entry.bodies[wanted] = body;
+        entry.bytes += body.length;
+        bytes += body.length;
+      }
+      return { body, encoding: wanted };
+    };
+
+    const send = (reply: FastifyReply, entry: Entry, wanted: Encoding) => {
+      const { body, encoding } = bodyFor(entry, wanted);
+      reply.header('etag', entry.etag).header('vary', 'Accept-Encoding').type(entry.contentType);
+      if (encoding !== 'identity') reply.header('content-encoding', encoding);
+      return body;
+    };
 
     const keyOf = (req: FastifyRequest, mode: 'shared' | 'per-token'): string | undefined => {
       if (mode === 'shared') return `*${req.url}`;
@@ -62,7 +143,12 @@ export const responseCachePlugin = fp(
       const minute = Math.floor(opts.clock() / 60_000);
       const hit = entries.get(key);
       if (hit && hit.generation === generation && hit.minute === minute) {
-        reply.header('x-cache', 'hit').type(hit.contentType).send(hit.body);
+        reply.header('x-cache', 'hit');
+        if (notModified(req.headers['if-none-match'], hit.etag)) {
+          reply.code(304).header('etag', hit.etag).header('vary', 'Accept-Encoding').send();
+        } else {
+          reply.send(send(reply, hit, encodingFor(req)));
+        }
         return; // answered: the rest of the lifecycle (validation, handler) is skipped
       }
       if (hit) drop(key);
@@ -71,25 +157,30 @@ export const responseCachePlugin = fp(
       done();
     });
 
-    app.addHook('onSend', async (req, reply, payload) => {
+    // Callback style: it runs on every response, and an async hook costs a promise and a turn.
+    app.addHook('onSend', (req, reply, payload, done) => {
       const slot = req.cacheSlot;
-      if (!slot || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+      if (!slot || reply.statusCode !== 200 || typeof payload !== 'string') return done(null, payload);
       // Data written while this answer was made: it may already be out of date.
-      if (dataGeneration(sqlite) !== slot.generation) return payload;
+      if (dataGeneration(sqlite) !== slot.generation) return done(null, payload);
       // Kept as bytes: a hit then neither measures nor encodes the text again.
-      const body = Buffer.from(payload);
-      if (body.length > opts.maxBytes / 8) return body;
-      drop(slot.key);
-      // Oldest first out, within the configured size.
-      while (bytes + body.length > opts.maxBytes) drop(entries.keys().next().value!);
-      bytes += body.length;
-      entries.set(slot.key, {
+      const plain = Buffer.from(payload);
+      if (plain.length > opts.maxBytes / 8) return done(null, plain);
+      const entry: Entry = {
         generation: slot.generation,
         minute: slot.minute,
-        body,
         contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
-      });
-      return body;
+        etag: `W/"${createHash('sha256').update(plain).digest('base64url').slice(0, 27)}"`,
+        bodies: { identity: plain },
+        bytes: plain.length,
+      };
+      drop(slot.key);
+      bytes += entry.bytes;
+      entries.set(slot.key, entry);
+      const body = send(reply, entry, encodingFor(req));
+      // Oldest first out, within the configured size (never the entry just made).
+      while (bytes > opts.maxBytes && entries.size > 1) drop(entries.keys().next().value!);
+      done(null, body);
     });
   },
 );

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { type App, buildApp } from '../../src/app.ts';
@@ -151,6 +152,44 @@ describe('response cache of the list routes', () => {
     expect((await get(url, alice)).headers['x-cache']).toBe('miss');
   });
 
+  it('answers in the coding the client accepts, the same JSON underneath, and 304 for a known ETag', async () => {
+    const url = '/api/calls?q=twinning&limit=50&sort=relevance';
+    const as = (encoding: string, extra: Record<string, string> = {}) =>
+      app.inject({ url, headers: { ...alice, 'accept-encoding': encoding, ...extra } });
+
+    const gz = await as('gzip'); // a miss is compressed too
+    expect(gz.headers['x-cache']).toBe('miss');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    const plain = await get(url, alice); // no Accept-Encoding: plain bytes
+    expect(plain.headers['x-cache']).toBe('hit');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.rawPayload.length).toBeGreaterThan(1024);
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(plain.body);
+    expect(gz.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+
+    const br = await as('gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(plain.body);
+    expect((await as('br;q=0, gzip')).headers['content-encoding']).toBe('gzip');
+    expect((await as('identity')).headers['content-encoding']).toBeUndefined();
+    for (const r of [gz, plain, br]) expect(r.headers.vary).toBe('Accept-Encoding');
+
+    const etag = String(plain.headers.etag);
+    expect(etag).toMatch(/^W\/"[\w-]+"$/);
+    expect(gz.headers.etag).toBe(etag);
+    const unchanged = await as('gzip', { 'if-none-match': `W/"other", ${etag}` });
+    expect(unchanged.statusCode).toBe(304);
+    expect(unchanged.rawPayload.length).toBe(0);
+    expect(unchanged.headers.etag).toBe(etag);
+    expect((await as('gzip', { 'if-none-match': 'W/"other"' })).statusCode).toBe(200);
+
+    upsertCall(ctx.dbh.db, call('E'));
+    const changed = await as('gzip', { 'if-none-match': etag });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(ids(gunzipSync(changed.rawPayload).toString())).toContain('eu-ft:E');
+  });
+
   it('caches only successful answers', async () => {
     const bad = await get('/api/calls?limit=0', alice);
     expect(bad.statusCode).toBe(400);
@@ -184,12 +223,19 @@ describe('response cache and the rate limit, and switched off', () => {
     const ctx = makeCtx({ RESPONSE_CACHE_MB: '0' });
     const app = await buildApp(ctx.config, { context: ctx });
     apps.push(app);
-    upsertCall(ctx.dbh.db, call('A'));
+    for (const id of ['A', 'B', 'C']) upsertCall(ctx.dbh.db, call(id));
     const who = authHeader(ctx);
     const a = await app.inject({ url: '/api/calls?q=twinning', headers: who });
     const b = await app.inject({ url: '/api/calls?q=twinning', headers: who });
     expect(a.statusCode).toBe(200);
     expect(b.headers['x-cache']).toBeUndefined();
     expect(b.body).toBe(a.body);
+    // Still compressed when asked for, response by response.
+    const gz = await app.inject({
+      url: '/api/calls?q=twinning',
+      headers: { ...who, 'accept-encoding': 'gzip' },
+    });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(a.body);
   });
 });

@@ -18,11 +18,25 @@ describe('security headers, CORS, rate limit, body limit', () => {
   it('sends security headers and keeps the docs working', async () => {
     const { ctx, app } = await build();
     const res = await app.inject({ url: '/api/action-fields', headers: authHeader(ctx) });
+    // API answers are data: the OWASP REST set, with a CSP that allows nothing.
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+    expect(res.headers['x-xss-protection']).toBeUndefined();
+    // Refused requests carry them too.
+    const refused = await app.inject({ url: '/api/action-fields' });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers['content-security-policy']).toBe(res.headers['content-security-policy']);
+
+    // Pages get helmet's full set, with a CSP Swagger UI can run under.
     const docs = await app.inject({ url: '/docs/' });
     expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(docs.headers['x-content-type-options']).toBe('nosniff');
+    expect(docs.headers['cross-origin-opener-policy']).toBe('same-origin');
     expect(docs.body).toContain('swagger');
     // Every script the page loads comes from our own origin, as the CSP demands.
     const scripts = [...docs.body.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1]!);
