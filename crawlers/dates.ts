@@ -147,6 +147,43 @@ export function findDates(text: string, options: DateOptions): ParsedDate[] {
   return out;
 }
 
+/** A day and month that come back every year ("30.09. jeden Jahres", "jährlich zum 15. März"). */
+export interface AnnualDate {
+  month: number;
+  day: number;
+  /** The matched text, e.g. "30.09. jeden Jahres". */
+  raw: string;
+  index: number;
+}
+
+// Day and month without a year: "30.09." (no year may follow), "30. September", "30 September".
+const DAY_MONTH = String.raw`(?<d>[0-3]?\d)(?:\.\s?(?<m>[01]?\d)\.(?!\s?\d)|(?:\.\s?|\s+)(?:of\s+)?(?<mon>${monthAlternation})\.?(?!,?\s+\d))`;
+const EVERY_YEAR_AFTER = String.raw`\s+(?:(?:eines\s+)?jede[ns]?\s+(?:kalender)?jahres|(?:of\s+)?(?:each|every)\s+year|im\s+jahr)`;
+const EVERY_YEAR_BEFORE = String.raw`(?:alljährlich|jährlich|jeweils|annually|each\s+year|every\s+year)\s+(?:(?:spätestens\s+)?bis\s+)?(?:zum|am|by|on)?\s*`;
+const ANNUAL_RE = new RegExp(
+  String.raw`(?<![\p{L}\d])(?:(?<pre>${EVERY_YEAR_BEFORE})${DAY_MONTH}|${DAY_MONTH.replaceAll('?<d>', '?<d2>').replaceAll('?<m>', '?<m2>').replaceAll('?<mon>', '?<mon2>')}(?<post>${EVERY_YEAR_AFTER}))(?![\p{L}\d])`,
+  'giu',
+);
+
+/**
+ * Every yearly date in `text`: a day and month without a year that the words around it make
+ * recurring ("jeden Jahres", "jährlich", "jeweils", "each year"). A day and month alone is not
+ * taken: without a year it could be anything.
+ */
+export function findAnnualDates(text: string): AnnualDate[] {
+  const out: AnnualDate[] = [];
+  for (const match of text.replace(/\u00a0/g, ' ').matchAll(ANNUAL_RE)) {
+    const g = match.groups ?? {};
+    const day = Number(g.d ?? g.d2);
+    const monthName = (g.mon ?? g.mon2)?.toLowerCase();
+    const month = monthName ? months[monthName]! : Number(g.m ?? g.m2);
+    // 29 February would not come back every year; 2024 is a leap year, so any other valid day passes.
+    if (!validDay(2023, month, day)) continue;
+    out.push({ month, day, raw: match[0].trim(), index: match.index ?? 0 });
+  }
+  return out;
+}
+
 /** The first date in `text`, or undefined when there is none. */
 export function parseDate(text: string, options: DateOptions): ParsedDate | undefined {
   return findDates(text, options)[0];

@@ -3,7 +3,7 @@
  * (project start, committee decision). The words just before a date decide.
  */
 import type { Deadline } from '../src/domain/call.ts';
-import { type DateOptions, findDates, type ParsedDate } from './dates.ts';
+import { type DateOptions, findAnnualDates, findDates, type ParsedDate } from './dates.ts';
 import { stageFromLabel } from './facts.ts';
 import { zonedTimeToUtc } from './text.ts';
 
@@ -111,4 +111,41 @@ export function toOpening(classified: readonly ClassifiedDate[]): string | undef
   if (first.hasTime) return first.at;
   const [y, m, d] = first.date.split('-').map(Number) as [number, number, number];
   return zonedTimeToUtc({ year: y, month: m, day: d, hour: 0, minute: 0 }, first.timeZone).toISOString();
+}
+
+/** "bis 2027", "bis Ende 2027", "until 2027": the last year of a yearly deadline. */
+const UNTIL_YEAR =
+  /(?<![\p{L}\d.])(?:bis|until)\s+(?:(?:zum\s+)?ende\s+|the\s+end\s+of\s+)?(?<y>20\d\d)(?![\d.])/giu;
+
+/**
+ * Yearly deadlines ("spätestens bis zum 30.09. jeden Jahres", "jährlich bis zum 15. März") as
+ * their next date from `now`, at the end of that day in `timeZone`. A sentence that also ends the
+ * programme with a year ("einen Förderantrag bis 2027 und dabei spätestens bis zum 30.09. jeden
+ * Jahres") caps it: past that year the last one is returned, now in the past, so the call reads
+ * closed instead of open for ever. Only dates the words before them make a deadline count.
+ */
+export function annualDeadlines(text: string, options: { timeZone: string; now: Date }): Deadline[] {
+  const out: Deadline[] = [];
+  let prevEnd = 0;
+  for (const a of findAnnualDates(text)) {
+    const start = clauseStart(text, a.index, prevEnd);
+    prevEnd = a.index + a.raw.length;
+    const clause = text.slice(start, prevEnd);
+    if (lastIndex(OTHER, clause) >= 0 || lastIndex(DEADLINE, clause) < 0) continue;
+    // The sentence around the date: from the clause start to the next sentence end.
+    const rest = text.slice(prevEnd);
+    const end = rest.search(/(?:\p{Ll}{4}|\))[.!?;](?:\s|$)|\n/u);
+    const sentence = text.slice(start, end < 0 ? undefined : prevEnd + end + 1);
+    const until = Math.max(0, ...[...sentence.matchAll(UNTIL_YEAR)].map((m) => Number(m.groups!.y)));
+
+    const at = (year: number) =>
+      zonedTimeToUtc({ year, month: a.month, day: a.day, hour: 23, minute: 59 }, options.timeZone);
+    const thisYear = Number(
+      new Intl.DateTimeFormat('en', { timeZone: options.timeZone, year: 'numeric' }).format(options.now),
+    );
+    let year = at(thisYear).getTime() >= options.now.getTime() ? thisYear : thisYear + 1;
+    if (until > 0 && year > until) year = until;
+    out.push({ at: at(year).toISOString(), timeZone: options.timeZone, raw: a.raw, stage: 'single' });
+  }
+  return out;
 }

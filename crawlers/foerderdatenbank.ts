@@ -7,12 +7,16 @@
  * state and an interrupted run continues where it stopped.
  */
 import * as cheerio from 'cheerio';
-import type { Call } from '../src/domain/call.ts';
+import type { Call, Deadline } from '../src/domain/call.ts';
 import { computeStatus } from '../src/domain/call.ts';
 import type { ApplicantType } from '../src/domain/enums.ts';
+import { annualDeadlines, classifyDates, toDeadlines } from './deadlines.ts';
 import { CrawlError, isCrawlError } from './errors.ts';
 import { htmlToText, normalizeText, sanitizeHtml, sha256 } from './text.ts';
 import type { CrawlContext, CrawlItem, SourceAdapter } from './types.ts';
+
+/** Federal and Land programmes publish German local time. */
+const FDB_TIME_ZONE = 'Europe/Berlin';
 
 export const FDB_ATTRIBUTION =
   'Quelle: Förderdatenbank des Bundes (BMWE), www.foerderdatenbank.de — Texte unter CC BY-ND 3.0 DE, unverändert übernommen';
@@ -316,6 +320,21 @@ function levelOf(sourceId: string, areas: readonly string[]): string | undefined
   return undefined;
 }
 
+/**
+ * Deadlines written in the programme's text: dated ones ("Antragstellung bis zum 06.12.2024")
+ * and yearly ones ("spätestens bis zum 30.09. jeden Jahres", as its next date). Most programmes
+ * name none and stay open-ended; dates the words before them do not make a deadline (a
+ * guideline's date, a project start) are left out.
+ */
+export function deadlinesInText(text: string, now: Date): Deadline[] {
+  const dated = toDeadlines(classifyDates(text, { timeZone: FDB_TIME_ZONE }));
+  const yearly = annualDeadlines(text, { timeZone: FDB_TIME_ZONE, now });
+  const seen = new Set(dated.map((d) => d.at));
+  return [...dated, ...yearly.filter((d) => !seen.has(d.at))].sort(
+    (a, b) => Date.parse(a.at) - Date.parse(b.at),
+  );
+}
+
 /** Detail page (+ its list entry) → the normalized Call. Most programmes have no dates: status `open-ended`. */
 export function toCall(entry: ListEntry, page: DetailPage, opts: { now: Date; fetchedAt: string }): Call {
   const areas = page.facts.Fördergebiet ?? [];
@@ -327,6 +346,7 @@ export function toCall(entry: ListEntry, page: DetailPage, opts: { now: Date; fe
   // Without a named Fördergeber: the Land of a Land programme, else the ministry from the path (Bund/BMZ/…).
   const [level, segment] = entry.sourceId.split('/');
   const funder = page.funder ?? (level === 'Land' && areas.length === 1 ? `Land ${areas[0]}` : segment);
+  const deadlines = deadlinesInText(page.description, opts.now);
   return {
     id: entry.id,
     source: 'foerderdatenbank',
@@ -340,8 +360,8 @@ export function toCall(entry: ListEntry, page: DetailPage, opts: { now: Date; fe
     ...(page.descriptionHtml ? { descriptionHtml: page.descriptionHtml } : {}),
     url: entry.url,
     language: 'de',
-    deadlines: [],
-    status: computeStatus([], undefined, opts.now),
+    deadlines,
+    status: computeStatus(deadlines, undefined, opts.now),
     applicantTypes,
     ...(applicants.length ? { applicantsText: applicants.join(', ') } : {}),
     countries: ['DE'],
@@ -478,4 +498,6 @@ export const foerderdatenbank: SourceAdapter = {
   name: 'Förderdatenbank des Bundes',
   defaultBaseUrls: { site: 'https://www.foerderdatenbank.de' },
   crawl,
+  // A yearly deadline moves on when its date passes, also while the page stays unchanged.
+  deadlinesAsOf: (call, now) => deadlinesInText(call.description, now),
 };

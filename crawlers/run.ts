@@ -10,7 +10,7 @@ import {
   upsertCall,
 } from '../src/calls/store.ts';
 import type { AppContext } from '../src/context.ts';
-import { computeStatus } from '../src/domain/call.ts';
+import { computeStatus, type Deadline } from '../src/domain/call.ts';
 import type { CrawlOutcome } from '../src/domain/enums.ts';
 import { AppError } from '../src/errors.ts';
 import { CrawlError, toCrawlError } from './errors.ts';
@@ -298,11 +298,17 @@ export async function runCrawl(
       case 'seen': {
         const stored = getCall(db, item.id);
         if (!stored) break;
-        // Time passes: a listed call whose deadline has gone by is closed by the dates, with history.
-        const status = computeStatus(stored.deadlines, stored.openingDate, now);
-        if (status !== stored.status) {
-          const { firstSeenAt: _f, lastSeenAt: _l, delistedAt: _d, ...call } = stored;
-          upsertCall(db, { ...call, status }, { now, crawlRunId: runId });
+        // Time passes: a listed call whose deadline has gone by is closed by the dates, and a
+        // yearly deadline moves on to its next date, with history.
+        const deadlines = adapter.deadlinesAsOf?.(stored, now) ?? stored.deadlines;
+        const status = computeStatus(deadlines, stored.openingDate, now);
+        const key = (ds: readonly Deadline[]) =>
+          ds.map((d) => `${d.at}|${d.stage}|${d.raw}|${d.label ?? ''}`).join('\n');
+        const { firstSeenAt: _f, lastSeenAt: _l, delistedAt: _d, ...call } = stored;
+        if (
+          (status !== stored.status || key(deadlines) !== key(stored.deadlines)) &&
+          upsertCall(db, { ...call, deadlines, status }, { now, crawlRunId: runId }) === 'changed'
+        ) {
           s.changedCount++;
           s.touched.push(item.id);
         } else s.unchangedCount++;

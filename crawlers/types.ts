@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.ts';
-import type { Call } from '../src/domain/call.ts';
+import type { Call, Deadline } from '../src/domain/call.ts';
 import type { CrawlableSourceId } from '../src/domain/enums.ts';
 import type { CrawlError } from './errors.ts';
 import type { HttpClient } from './http.ts';
@@ -72,4 +72,10 @@ export interface SourceAdapter {
   name: string;
   defaultBaseUrls: Readonly<Record<string, string>>;
   crawl(ctx: CrawlContext): AsyncIterable<CrawlItem>;
+  /**
+   * Deadlines of a stored call as of `now`, for adapters that derive some from the day of the
+   * crawl (a yearly deadline's next date). Called for calls the source lists unchanged, whose
+   * page is not read again; undefined means the stored deadlines stand.
+   */
+  deadlinesAsOf?(call: Call, now: Date): Deadline[];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDates, formatInZone, parseDate } from '../../crawlers/dates.ts';
+import { findAnnualDates, findDates, formatInZone, parseDate } from '../../crawlers/dates.ts';
 import { zonedTimeToUtc } from '../../crawlers/text.ts';
 
 const BERLIN = { timeZone: 'Europe/Berlin' };
@@ -116,5 +116,31 @@ describe('formatInZone', () => {
   it('shows an instant in local time', () => {
     expect(formatInZone('2025-04-01T21:59:00.000Z', 'Europe/Copenhagen')).toBe('2025-04-01 23:59');
     expect(formatInZone('2024-11-11T22:59:00.000Z', 'Europe/Berlin')).toBe('2024-11-11 23:59');
+  });
+});
+
+describe('findAnnualDates', () => {
+  const found = (text: string) => findAnnualDates(text).map(({ day, month, raw }) => ({ day, month, raw }));
+
+  it('finds a day and month the words make yearly, in German and English', () => {
+    expect(found('spätestens bis zum 30.09. jeden Jahres stellen')).toEqual([
+      { day: 30, month: 9, raw: '30.09. jeden Jahres' },
+    ]);
+    expect(found('Anträge sind jährlich bis zum 15. März einzureichen.')).toEqual([
+      { day: 15, month: 3, raw: 'jährlich bis zum 15. März' },
+    ]);
+    expect(found('Stichtag ist jeweils der 1.4. und der 1.10.')).toEqual([]);
+    expect(found('Einreichung jeweils zum 1.4.')).toEqual([{ day: 1, month: 4, raw: 'jeweils zum 1.4.' }]);
+    expect(found('Proposals are due by 30 September each year.')).toEqual([
+      { day: 30, month: 9, raw: '30 September each year' },
+    ]);
+  });
+
+  it('leaves out dated days, days without a yearly word and days that do not come back every year', () => {
+    expect(found('bis zum 30.09.2025 jeden Jahres')).toEqual([]);
+    expect(found('bis zum 30. September 2025')).toEqual([]);
+    expect(found('Anträge bis zum 30.09. stellen')).toEqual([]);
+    expect(found('bis zum 29.02. jeden Jahres')).toEqual([]);
+    expect(found('bis zum 31.04. jeden Jahres')).toEqual([]);
   });
 });

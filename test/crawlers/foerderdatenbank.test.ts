@@ -5,6 +5,7 @@ import {
   parseDetailPage,
   parseResultList,
   searchUrls,
+  toCall,
 } from '../../crawlers/foerderdatenbank.ts';
 import { runCrawl } from '../../crawlers/run.ts';
 import { getCall, getCallChanges, getCalls } from '../../src/calls/store.ts';
@@ -80,6 +81,43 @@ describe('foerderdatenbank parsing (recordings)', () => {
       url: 'https://www.exist.de/EXIST/Navigation/DE/Gruendungsfoerderung/EXIST-WOMEN/EXIST-WOMEN/exist-women.html',
     });
     expect(page.description).toContain('spätestens bis zum 30.09. jeden Jahres');
+  });
+
+  it('reads the deadlines written in the text, a yearly one as its next date', () => {
+    const page = parseDetailPage(fixture('bmz/foerderdatenbank-detail-bund-exist-women.html'));
+    const entry = {
+      id: EXIST,
+      sourceId: 'Bund/BMWi/exist-women-2024',
+      url: 'https://www.foerderdatenbank.de/x.html',
+      title: page.title,
+      fingerprint: 'f',
+    };
+    const at = (now: string) => toCall(entry, page, { now: new Date(now), fetchedAt: now });
+    const nov2026 = at('2026-11-25T12:00:00Z');
+    expect(nov2026.deadlines).toEqual([
+      { at: '2024-12-06T22:59:00.000Z', timeZone: 'Europe/Berlin', raw: '06.12.2024', stage: 'single' },
+      {
+        at: '2027-09-30T21:59:00.000Z',
+        timeZone: 'Europe/Berlin',
+        raw: '30.09. jeden Jahres',
+        stage: 'single',
+      },
+    ]);
+    expect(nov2026.status).toBe('open');
+    // After the last yearly date the sentence allows ("bis 2027"): closed, not open for ever.
+    const oct2027 = at('2027-10-01T12:00:00Z');
+    expect(oct2027.deadlines.map((d) => d.at)).toEqual([
+      '2024-12-06T22:59:00.000Z',
+      '2027-09-30T21:59:00.000Z',
+    ]);
+    expect(oct2027.status).toBe('closed');
+    // A programme whose text names no deadline stays open-ended (a guideline's date is none).
+    const hessen = parseDetailPage(fixture('bmz/foerderdatenbank-detail-rawkeys-variant-hessen.html'));
+    expect(hessen.description).toMatch(/27\.11\.2024/);
+    expect(toCall(entry, hessen, { now: new Date('2026-11-25T12:00:00Z'), fetchedAt: 'x' })).toMatchObject({
+      deadlines: [],
+      status: 'open-ended',
+    });
   });
 
   it('maps the raw-key variant (Foerderart: zuschuss) to the same facts', () => {
@@ -181,8 +219,6 @@ describe('foerderdatenbank crawl over HTTP', () => {
       programme: 'Bundesprogramm',
       url: `${base}/FDB/Content/DE/Foerderprogramm/Bund/BMWi/exist-women-2024.html`,
       language: 'de',
-      deadlines: [],
-      status: 'open-ended',
       applicantTypes: ['research', 'university'],
       applicantsText: 'Forschungseinrichtung, Hochschule',
       countries: ['DE'],
@@ -196,6 +232,12 @@ describe('foerderdatenbank crawl over HTTP', () => {
       ],
       provenance: { attribution: FDB_ATTRIBUTION },
     });
+    // Deadlines from the text: one dated (past), one yearly as its next date (capped at 2027).
+    const exist = getCall(ctx.dbh.db, EXIST)!;
+    expect(exist.deadlines.map((d) => d.raw)).toEqual(['06.12.2024', '30.09. jeden Jahres']);
+    expect(exist.deadlines[0]!.at).toBe('2024-12-06T22:59:00.000Z');
+    expect(exist.deadlines[1]!.at).toMatch(/^20\d\d-09-30T21:59:00\.000Z$/);
+    expect(exist.status).toBe(Date.parse(exist.deadlines[1]!.at) >= Date.now() ? 'open' : 'closed');
     expect(getCall(ctx.dbh.db, HESSEN)).toMatchObject({
       title: 'Förderung von Forschung und Entwicklung in Unternehmen',
       programme: 'Landesprogramm Hessen',
@@ -238,6 +280,26 @@ describe('foerderdatenbank crawl over HTTP', () => {
     expect(run).toMatchObject({ outcome: 'ok', newCount: 0, changedCount: 0, unchangedCount: 13 });
     expect(detailRequests(server)).toBe(before);
     expect(getCallChanges(ctx.dbh.db, EXIST)).toEqual([]);
+  });
+
+  it('moves a yearly deadline on when its date has passed, though the page is unchanged and not read again', async () => {
+    const { ctx, base, server } = await setup();
+    const crawlAt = (now: string) =>
+      runCrawl(ctx, foerderdatenbank, { baseUrl: base, trigger: 'test', now: new Date(now) });
+    await crawlAt('2025-09-01T08:00:00Z');
+    const yearly = () =>
+      getCall(ctx.dbh.db, EXIST)!.deadlines.find((d) => d.raw === '30.09. jeden Jahres')?.at;
+    expect(yearly()).toBe('2025-09-30T21:59:00.000Z');
+    const before = detailRequests(server);
+    const run = await crawlAt('2025-10-02T08:00:00Z');
+    expect(detailRequests(server)).toBe(before);
+    expect(run).toMatchObject({ outcome: 'ok', changedCount: 1, unchangedCount: 12 });
+    expect(yearly()).toBe('2026-09-30T21:59:00.000Z');
+    expect(getCall(ctx.dbh.db, EXIST)!.status).toBe('open');
+    expect(getCallChanges(ctx.dbh.db, EXIST)).toHaveLength(1);
+    // The next day nothing moves: no change, no history.
+    expect(await crawlAt('2025-10-03T08:00:00Z')).toMatchObject({ changedCount: 0, unchangedCount: 13 });
+    expect(getCallChanges(ctx.dbh.db, EXIST)).toHaveLength(1);
   });
 
   it('refreshes old copies with conditional requests; 304 keeps them', async () => {
@@ -308,10 +370,12 @@ describe('foerderdatenbank crawl over HTTP', () => {
     const { ctx, crawl, server } = await setup();
     await crawl();
     server.route('GET', FDB_SEARCH, () => ({ body: fixture('bmz/block-page-constructed.html') }));
+    const before = getCalls(ctx.dbh.db);
     const run = await crawl();
     expect(run.outcome).toBe('blocked');
     expect(ids(ctx)).toHaveLength(13);
-    expect(getCalls(ctx.dbh.db).every((c) => c.delistedAt === null && c.status === 'open-ended')).toBe(true);
+    expect(getCalls(ctx.dbh.db)).toEqual(before);
+    expect(before.every((c) => c.delistedAt === null)).toBe(true);
   });
 
   it('a failing second result page: partial, page-1 programmes stored, nothing delisted', async () => {
