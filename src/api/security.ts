@@ -46,11 +46,11 @@ export function staticHeaders(middleware: HelmetMiddleware): Record<string, stri
 /**
  * Security headers, CORS only for configured origins, and a per-token rate limit on everything
  * but the probes. Pages (Swagger UI at /docs, the unsubscribe page) get helmet's full set with a
- * CSP that lets Swagger UI run. API responses are data, never rendered: they get the set the
+ * CSP that lets Swagger UI run. API answers are data, never rendered: they get the set the
  * OWASP REST Security Cheat Sheet names for APIs (a CSP that allows nothing, no framing,
- * nosniff, HSTS) plus referrer and resource policies, and leave out the headers that only
- * concern documents or old browsers (X-XSS-Protection, X-Download-Options, Origin-Agent-Cluster,
- * Cross-Origin-Opener-Policy, X-DNS-Prefetch-Control, X-Permitted-Cross-Domain-Policies).
+ * nosniff, HSTS), and Cross-Origin-Resource-Policy only when CORS is configured (it is what lets
+ * the allowed origins read them). The document-only headers are left out: each header is work
+ * on both ends of every request, and on the cached list routes headers are most of it.
  */
 export const securityPlugin = fp(async (app: FastifyInstance, opts: { config: Config }) => {
   // API responses are read by scripts on other origins when CORS allows them.
@@ -78,9 +78,9 @@ export const securityPlugin = fp(async (app: FastifyInstance, opts: { config: Co
         useDefaults: false,
         directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       },
-      crossOriginResourcePolicy,
+      crossOriginResourcePolicy: opts.config.http.corsOrigins.length > 0 ? crossOriginResourcePolicy : false,
       xFrameOptions: { action: 'deny' },
-      referrerPolicy: { policy: 'no-referrer' },
+      referrerPolicy: false,
       crossOriginOpenerPolicy: false,
       originAgentCluster: false,
       xDnsPrefetchControl: false,
