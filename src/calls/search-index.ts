@@ -49,11 +49,15 @@ const cacheSize = 256;
 export class CallSearchIndex {
   readonly facts = new Map<string, CallFacts>();
   /**
-   * In how many calls each index term occurs. Counted when a call is indexed and not taken back
-   * when it is re-indexed or removed, so it can only overstate; search uses it to tell known
-   * words from half-typed or mistyped ones and to leave out words nearly every call contains.
+   * In how many calls each index term occurs (by term id), taken back when a call is re-indexed
+   * or removed, so that a call changed at every crawl does not make its words look common. Search
+   * uses it to tell known words from half-typed or mistyped ones and to leave out words nearly
+   * every call contains.
    */
-  private readonly documentFrequency = new Map<string, number>();
+  private documentFrequency = new Int32Array(4096);
+  private readonly termIds = new Map<string, number>();
+  /** The distinct term ids of each indexed call (4 bytes a term: ~1 MB per 1,000 calls). */
+  private readonly termsOfCall = new Map<string, Int32Array>();
   private readonly mini = new MiniSearch<Doc>({
     fields: [...fields],
     // Each text is stemmed once, in its own language, while it is extracted; the index then
@@ -116,6 +120,29 @@ export class CallSearchIndex {
   private remove(id: string): void {
     if (this.mini.has(id)) this.mini.discard(id);
     this.facts.delete(id);
+    const terms = this.termsOfCall.get(id);
+    if (terms) for (const t of terms) this.documentFrequency[t]!--;
+    this.termsOfCall.delete(id);
+  }
+
+  private termId(term: string): number {
+    let id = this.termIds.get(term);
+    if (id === undefined) {
+      id = this.termIds.size;
+      this.termIds.set(term, id);
+      if (id >= this.documentFrequency.length) {
+        const grown = new Int32Array(this.documentFrequency.length * 2);
+        grown.set(this.documentFrequency);
+        this.documentFrequency = grown;
+      }
+    }
+    return id;
+  }
+
+  /** In how many indexed calls `term` (an index term, as `indexTermOf` makes it) occurs. */
+  callsWithTerm(term: string): number {
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : this.documentFrequency[id]!;
   }
 
   private load(ids: string[]): void {
@@ -176,19 +203,21 @@ export class CallSearchIndex {
         summary: prepare(r.summary),
         description: prepare(r.description),
       });
-      for (const t of terms) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
+      const ids = Int32Array.from(terms, (t) => this.termId(t));
+      for (const t of ids) this.documentFrequency[t]!++;
+      this.termsOfCall.set(r.id, ids);
     }
   }
 
   /** A term some call contains. */
   private known(term: string): boolean {
-    return this.documentFrequency.has(term);
+    return this.callsWithTerm(term) > 0;
   }
 
   /** A term (nearly) every call contains: it cannot rank, and reading its postings is the slow part. */
   private everywhere(term: string): boolean {
     const n = this.facts.size;
-    return n >= commonMinCalls && (this.documentFrequency.get(term) ?? 0) > commonShare * n;
+    return n >= commonMinCalls && this.callsWithTerm(term) > commonShare * n;
   }
 
   /**

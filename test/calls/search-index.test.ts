@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { callSearchIndex } from '../../src/calls/search-index.ts';
 import { upsertCall } from '../../src/calls/store.ts';
+import { indexTermOf } from '../../src/search/text.ts';
 import { sampleCall } from '../helpers/calls.ts';
 import { useTestContext } from '../helpers/context.ts';
 
@@ -15,6 +16,8 @@ const call = (id: string, title: string, description = 'Nothing else to say.') =
     description,
     keywords: [],
   });
+
+const indexTerm = (word: string) => indexTermOf(word, 'en');
 
 describe('call search index', () => {
   const makeCtx = useTestContext();
@@ -42,5 +45,27 @@ describe('call search index', () => {
     expect([...index.search('citizns').keys()]).toEqual(['eu-ft:B']);
     // "cities" is a known word: no prefix on it, so "citizens" does not come along.
     expect([...index.search('cities').keys()].sort()).toEqual(['eu-ft:A', 'eu-ft:C']);
+  });
+
+  it('counts a word once per call however often the call changed, and not after it is gone', () => {
+    const ctx = makeCtx();
+    ctx.dbh.sqlite.transaction(() => {
+      for (let i = 0; i < 1_000; i++) upsertCall(ctx.dbh.db, call(`P-${i}`, `Work programme part ${i}`));
+      upsertCall(ctx.dbh.db, call('Q-1', 'Horizon quantum sensing'));
+      upsertCall(ctx.dbh.db, call('Q-2', 'Quantum networks for cities'));
+    })();
+    const index = callSearchIndex(ctx);
+    // A call re-indexed at 600 crawls, its text changed each time: "horizon" stays in 2 calls,
+    // not 601 (which would make it a word "nearly every call contains" and drop it from queries).
+    for (let round = 0; round < 600; round++) {
+      upsertCall(ctx.dbh.db, call('W', `Horizon widening round ${round}`));
+      index.refresh();
+    }
+    expect(index.callsWithTerm(indexTerm('horizon'))).toBe(2);
+    expect([...index.search('horizon quantum').keys()].sort()).toEqual(['eu-ft:Q-1', 'eu-ft:Q-2', 'eu-ft:W']);
+    upsertCall(ctx.dbh.db, call('W', 'Widening participation'));
+    index.refresh();
+    expect(index.callsWithTerm(indexTerm('horizon'))).toBe(1);
+    expect(index.callsWithTerm(indexTerm('widening'))).toBe(1);
   });
 });
