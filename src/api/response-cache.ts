@@ -3,6 +3,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { Negotiator } from '@fastify/accept-negotiator';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { dataGeneration } from '../sql.ts';
 
@@ -77,6 +78,21 @@ function notModified(header: string | undefined, etag: string): boolean {
 export const responseCachePlugin = fp(
   async (app: FastifyInstance, opts: { ctx: AppContext; maxBytes: number; clock: () => number }) => {
     if (opts.maxBytes <= 0) return;
+    // The OpenAPI document names the 304 of the cached routes (and the header that gets it).
+    app.addHook('onRoute', (route) => {
+      if (!route.config?.cache || !route.schema) return;
+      route.schema = {
+        ...route.schema,
+        response: {
+          ...(route.schema.response as object | undefined),
+          304: z
+            .null()
+            .describe(
+              'Nicht geändert: die ETag aus If-None-Match gilt noch. / Not modified: the ETag sent in If-None-Match is still current.',
+            ),
+        },
+      };
+    });
     const entries = new Map<string, Entry>();
     let bytes = 0;
     const drop = (key: string) => {

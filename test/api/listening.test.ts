@@ -107,5 +107,11 @@ describe('API over a real listening server', () => {
     ]) {
       expect(doc.paths).toHaveProperty([p]);
     }
+    // The cached list routes name their 304 (If-None-Match); the others do not have one.
+    const responses = (p: string) =>
+      Object.keys((doc.paths[p] as { get: { responses: Record<string, unknown> } }).get.responses);
+    expect(responses('/api/calls')).toContain('304');
+    expect(responses('/api/measures/{id}/matches')).toContain('304');
+    expect(responses('/api/calls/{id}')).not.toContain('304');
   });
 });
