@@ -10,7 +10,7 @@ import { parseDate } from './dates.ts';
 import { classifyDates, toDeadlines } from './deadlines.ts';
 import { CrawlError, isCrawlError, toCrawlError } from './errors.ts';
 import { findBudget, findFundingRate, oneLine } from './facts.ts';
-import { countryCode, programmeByName } from './interreg-areas.ts';
+import { countryCode, type ProgrammeKey, programmeAreas, programmeByName } from './interreg-areas.ts';
 import {
   bsrPostsToCalls,
   INTERREG_FUNDER,
@@ -28,6 +28,7 @@ import {
   type RecordError,
   type WpPost,
 } from './interreg-sites.ts';
+import { joinTwins } from './interreg-twins.ts';
 import { finishCall, htmlToText } from './page.ts';
 import { sanitizeHtml, sha256 } from './text.ts';
 import type { CrawlContext, CrawlItem, SourceAdapter } from './types.ts';
@@ -332,6 +333,10 @@ async function bsrPosts(ctx: CrawlContext): Promise<WpPost[]> {
 interface SitePage {
   label: string;
   read(ctx: CrawlContext): Promise<ParseResult>;
+  /** A page that announces calls (news) rather than being their page: never an index entry's twin. */
+  announces?: true;
+  /** The programme whose calls the page is (for pages that are calls' own pages). */
+  programme?: ProgrammeKey;
 }
 
 const page =
@@ -345,33 +350,47 @@ const page =
 
 /** The programme sites watched directly, also when the index is down. */
 export const programmePages: readonly SitePage[] = [
-  { label: 'DE-DK deadlines', read: page('deDk', INTERREG_PATHS.deDkDeadlines, parseDeDkDeadlines) },
-  { label: 'DE-DK pool', read: page('deDk', INTERREG_PATHS.deDkPool, parseDeDkPool) },
+  {
+    label: 'DE-DK deadlines',
+    read: page('deDk', INTERREG_PATHS.deDkDeadlines, parseDeDkDeadlines),
+    programme: 'de-dk',
+  },
+  { label: 'DE-DK pool', read: page('deDk', INTERREG_PATHS.deDkPool, parseDeDkPool), programme: 'de-dk' },
   {
     label: 'DE-DK Bürgerprojektefonds',
     read: page('deDk', INTERREG_PATHS.deDkCitizensFund, parseDeDkCitizensFund),
+    programme: 'de-dk',
   },
   {
     label: 'DE-DK news',
     read: page('deDk', INTERREG_PATHS.deDkNews, (b, c) => parseNewsList(b, 'de-dk', c)),
+    announces: true,
   },
   {
     label: 'BSR posts',
     read: async (ctx) =>
       bsrPostsToCalls(await bsrPosts(ctx), { url: `${ctx.baseUrls.bsr}/`, fetchedAt: ctx.now }),
+    programme: 'bsr',
   },
-  { label: 'North Sea calls', read: page('northSea', INTERREG_PATHS.northSeaCalls, parseNorthSeaCalls) },
+  {
+    label: 'North Sea calls',
+    read: page('northSea', INTERREG_PATHS.northSeaCalls, parseNorthSeaCalls),
+    programme: 'north-sea',
+  },
   {
     label: 'North Sea news',
     read: page('northSea', INTERREG_PATHS.northSeaNews, (b, c) => parseNewsList(b, 'north-sea', c)),
+    announces: true,
   },
   {
     label: 'South Baltic calls',
     read: page('southBaltic', INTERREG_PATHS.southBalticCalls, parseSouthBalticCalls),
+    programme: 'south-baltic',
   },
   {
     label: 'South Baltic news',
     read: page('southBaltic', INTERREG_PATHS.southBalticNews, (b, c) => parseNewsList(b, 'south-baltic', c)),
+    announces: true,
   },
 ];
 
@@ -393,17 +412,14 @@ export const interreg: SourceAdapter = {
     southBaltic: 'https://southbaltic.eu',
   },
   async *crawl(ctx) {
-    const ids: string[] = [];
     let complete = true;
     const steps = 1 + programmePages.length;
     ctx.progress('interreg.eu index', 0, steps);
+    let index: Call[] = [];
     try {
-      const index = await crawlAlgolia(ctx, ctx.config.crawl.interreg.algolia);
-      for (const call of index.calls) {
-        ids.push(call.id);
-        yield { type: 'call', call };
-      }
-      for (const e of index.errors) yield recordError(e);
+      const result = await crawlAlgolia(ctx, ctx.config.crawl.interreg.algolia);
+      index = result.calls;
+      for (const e of result.errors) yield recordError(e);
     } catch (err) {
       // The index is down or refuses us even with a fresh key: the programme sites still count,
       // but the listing is incomplete, so nothing from the index is marked "no longer listed".
@@ -418,6 +434,12 @@ export const interreg: SourceAdapter = {
         }),
       };
     }
+    // Calls are handed on once every page is read: an index entry may repeat a site's call.
+    const callPages: Call[] = [];
+    const announced: Call[] = [];
+    /** Programmes whose own call page could not be read in this run. */
+    const unread = new Set<string>();
+    let fatal: CrawlError | undefined;
     let done = 1;
     for (const site of programmePages) {
       ctx.progress(site.label, done++, steps);
@@ -426,18 +448,45 @@ export const interreg: SourceAdapter = {
         result = await site.read(ctx);
       } catch (err) {
         const e = toCrawlError(err);
-        // A changed layout, robots.txt or a block page stops the run; one unreachable page does not.
-        if (e.critical) throw e;
+        // A changed layout, robots.txt or a block page stops the run (after what was read is
+        // handed on); one unreachable page does not.
+        if (site.programme) unread.add(programmeAreas[site.programme].name);
+        if (e.critical) {
+          fatal = e;
+          // The pages after it are not read either.
+          for (const rest of programmePages.slice(done - 1))
+            if (rest.programme) unread.add(programmeAreas[rest.programme].name);
+          break;
+        }
         complete = false;
         yield { type: 'error', error: e };
         continue;
       }
-      for (const call of result.calls) {
-        ids.push(call.id);
-        yield { type: 'call', call };
-      }
+      (site.announces ? announced : callPages).push(...result.calls);
       for (const e of result.errors) yield recordError(e);
     }
+    const joined = joinTwins(index, callPages);
+    for (const t of joined.twins)
+      ctx.logger.info(t, 'interreg.eu index entry repeats a programme site call; kept once');
+    const ids: string[] = [];
+    for (const call of [...callPages, ...announced]) {
+      ids.push(call.id);
+      yield { type: 'call', call };
+    }
+    for (const call of joined.index) {
+      // Its twin may be on the programme page that failed: an entry stored before stays listed
+      // as it is, a new one waits for the next run rather than becoming a second copy.
+      if (call.programme && unread.has(call.programme)) {
+        if (ctx.known(call.id)) {
+          ids.push(call.id);
+          yield { type: 'seen', id: call.id };
+        } else ctx.logger.info({ id: call.id }, 'index entry held back: its programme page was not read');
+        continue;
+      }
+      ids.push(call.id);
+      yield { type: 'call', call };
+    }
+    if (fatal) throw fatal;
     ctx.progress('done', steps, steps);
     yield { type: 'listing', ids, complete };
   },
