@@ -24,7 +24,7 @@ describe('foerdermatch crawl --source interreg / skew (real process, local serve
     const base = await server.start();
     const db = join(tmp(), 'cli.db');
     expect((await cli(['crawl', '--source', 'interreg', '--base-url', base], db)).stdout).toMatch(
-      /^interreg: ok — 15 gelistet\/listed, 15 neu\/new/,
+      /^interreg: ok — 11 gelistet\/listed, 11 neu\/new/,
     );
     expect((await cli(['crawl', '--source', 'skew', '--base-url', base], db)).stdout).toMatch(
       /^skew: ok — 10 gelistet\/listed, 10 neu\/new/,
