@@ -3,7 +3,12 @@ import { constants as zlibConstants } from 'node:zlib';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifySchema,
+  type RawServerDefault,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -93,11 +98,26 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       },
     },
-    transform: jsonSchemaTransform,
+    // Every operation that is not public needs the bearer token, and the document says so: the
+    // `security` entry follows the route's config, like the auth hook does.
+    transform: (arg) => {
+      const out = jsonSchemaTransform(arg);
+      if (arg.route.config?.public === true) return out;
+      const schema: FastifySchema = { ...out.schema };
+      schema.security ??= [{ bearer: [] }];
+      return { ...out, schema };
+    },
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // The docs are public: every route the Swagger UI plugin adds is marked so where it is
+  // registered (an encapsulated onRoute hook), never by looking at request URLs.
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+  });
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authPlugin, { ctx });
   await app.register(responseCachePlugin, {

@@ -10,12 +10,14 @@ declare module 'fastify' {
     principal?: TokenPrincipal;
   }
   interface FastifyContextConfig {
-    /** Minimum role for this route; `/api/*` routes default to `reader`. */
+    /** Minimum role for this route; every route that is not `public` defaults to `reader`. */
     role?: TokenRole;
     /** Accept `?token=` (calendar and feed subscriptions that cannot send headers). */
     queryToken?: boolean;
-    /** Route under /api that needs no token. */
+    /** The route needs no token (probes, docs, the unsubscribe page). Nothing else is open. */
     public?: boolean;
+    /** Liveness/readiness probe: public and exempt from the rate limit. */
+    probe?: boolean;
   }
 }
 
@@ -23,7 +25,9 @@ const rank: Record<TokenRole, number> = { reader: 1, admin: 2 };
 
 function presentedToken(req: FastifyRequest, allowQuery: boolean): string | undefined {
   const header = req.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  // RFC 9110 §11.1: the scheme name is case-insensitive.
+  const m = header ? /^bearer[ \t]+(\S+)\s*$/i.exec(header) : null;
+  if (m) return m[1];
   if (allowQuery) {
     const q = (req.query as Record<string, unknown> | undefined)?.token;
     if (typeof q === 'string' && q.length > 0) return q;
@@ -32,15 +36,18 @@ function presentedToken(req: FastifyRequest, allowQuery: boolean): string | unde
 }
 
 /**
- * Bearer-token access for every `/api` route: 401 without a valid token, 403 when the
- * token's role is below the route's `config.role`. `/health`, `/ready`, docs stay open.
+ * Bearer-token access for every route that is not marked `config.public`: 401 without a valid
+ * token, 403 when the token's role is below the route's `config.role`. Access is decided from
+ * the route the router matched (its config), never from the raw URL: the router decodes and
+ * normalises paths, so a test of `req.url` can be walked around (`/%61pi/rules`). A request that
+ * matches no route is private too, so probing unknown paths without a token learns nothing.
  */
 export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContext }) => {
   // Callback style: it runs on every request, and an async hook costs a promise and a turn.
   app.addHook('onRequest', (req, reply, done) => {
     const cfg = req.routeOptions.config;
-    if (!req.url.startsWith('/api/') || cfg.public) return done();
-    const token = presentedToken(req, cfg.queryToken === true);
+    if (cfg?.public === true) return done();
+    const token = presentedToken(req, cfg?.queryToken === true);
     if (!token) {
       reply.header('WWW-Authenticate', 'Bearer realm="foerdermatch"');
       sendProblem(reply, 'UNAUTHORIZED', 'Bitte mit einem API-Token anmelden. / An API token is required.');
@@ -57,7 +64,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
       sendProblem(reply, 'UNAUTHORIZED', 'Token unbekannt oder widerrufen. / Token unknown or revoked.');
       return;
     }
-    const needed = cfg.role ?? 'reader';
+    const needed = cfg?.role ?? 'reader';
     if (rank[principal.role] < rank[needed]) {
       sendProblem(
         reply,

@@ -90,7 +90,7 @@ export const securityPlugin = fp(async (app: FastifyInstance, opts: { config: Co
     }),
   );
   app.addHook('onRequest', (req, reply, done) => {
-    reply.headers(req.url.startsWith('/api/') ? apiHeaders : pageHeaders);
+    reply.headers(req.routeOptions.url?.startsWith('/api/') ? apiHeaders : pageHeaders);
     done();
   });
 
@@ -109,7 +109,7 @@ export const securityPlugin = fp(async (app: FastifyInstance, opts: { config: Co
     max: opts.config.http.rateLimitPerMinute,
     timeWindow: 60_000,
     keyGenerator: clientKey,
-    allowList: (req) => req.url === '/health' || req.url === '/ready',
+    allowList: (req) => req.routeOptions.config?.probe === true,
     errorResponseBuilder: (_req, context) =>
       new AppError(
         'RATE_LIMITED',

@@ -60,6 +60,22 @@ describe('API access', () => {
     expect(q.statusCode).toBe(401);
   });
 
+  it('accepts the bearer scheme in any case (RFC 9110), and nothing but a bearer token', async () => {
+    const t = createToken(ctx.dbh.db, { name: 'case', role: 'reader' });
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      const res = await app.inject({
+        url: '/api/action-fields',
+        headers: { authorization: `${scheme} ${t.token}` },
+      });
+      expect(res.statusCode, scheme).toBe(200);
+    }
+    const basic = await app.inject({
+      url: '/api/action-fields',
+      headers: { authorization: `Basic ${t.token}` },
+    });
+    expect(basic.statusCode).toBe(401);
+  });
+
   it('keeps /health, /ready and the docs open', async () => {
     for (const url of ['/health', '/ready', '/openapi.json']) {
       expect((await app.inject({ url })).statusCode).toBe(200);

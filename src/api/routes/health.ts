@@ -15,6 +15,7 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/health',
       {
+        config: { public: true, probe: true },
         schema: {
           tags: ['system'],
           summary: 'Liveness: the process answers',
@@ -26,6 +27,7 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/ready',
       {
+        config: { public: true, probe: true },
         schema: {
           tags: ['system'],
           summary: 'Readiness: the database answers; age of each source’s last successful crawl',

@@ -42,10 +42,12 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       );
     };
     const schema = { tags: ['digest'], params, hide: false };
+    // The link's own secret is the credential: the page must open from a mail without a token.
+    const config = { public: true } as const;
 
     app.get(
       '/unsubscribe/:token',
-      { schema: { ...schema, summary: 'Abmeldeseite / unsubscribe confirmation page (HTML)' } },
+      { config, schema: { ...schema, summary: 'Abmeldeseite / unsubscribe confirmation page (HTML)' } },
       async (req, reply) => {
         const s = findByUnsubscribeToken(ctx, req.params.token);
         if (!s && !wantsHtml(req.headers.accept)) return unknownProblem(reply);
@@ -56,7 +58,10 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
     app.post(
       '/unsubscribe/:token',
-      { schema: { ...schema, summary: 'Abmelden mit einem Klick / one-click unsubscribe (RFC 8058)' } },
+      {
+        config,
+        schema: { ...schema, summary: 'Abmelden mit einem Klick / one-click unsubscribe (RFC 8058)' },
+      },
       async (req, reply) => {
         const s = unsubscribe(ctx, req.params.token);
         if (!s && !wantsHtml(req.headers.accept)) return unknownProblem(reply);
