@@ -33,6 +33,7 @@ import { unsubscribeRoutes } from './api/routes/unsubscribe.ts';
 import { securityPlugin } from './api/security.ts';
 import type { Config } from './config.ts';
 import { type AppContext, createContext } from './context.ts';
+import { installPipeline } from './pipeline.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -56,6 +57,8 @@ export interface BuildAppOptions {
 export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<App> {
   const ownsContext = !options.context;
   const ctx = options.context ?? createContext(config);
+  // The composition root wires crawl → re-match (the context itself knows nothing of it).
+  installPipeline();
 
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,

@@ -3,9 +3,12 @@ import { type DbHandle, openDatabase, runMigrations } from '../db/client.ts';
 import { type LoadedConcept, loadConceptFile } from './concept/load.ts';
 import { syncConcept } from './concept/sync.ts';
 import type { Config } from './config.ts';
-import { installPipeline } from './pipeline.ts';
 
-/** Everything a request handler, job or command needs; built once per process. */
+/**
+ * Everything a request handler, job or command needs; built once per process. A plain value
+ * from the floors below (config, database, concept): what happens after a crawl is wired by the
+ * composition roots (`buildApp`, the CLI's `withContext`), which call `installPipeline`.
+ */
 export interface AppContext {
   config: Config;
   dbh: DbHandle;
@@ -31,6 +34,5 @@ export function createContext(config: Config, logger: Logger = createLogger(conf
     dbh.close();
     throw err;
   }
-  installPipeline();
   return { config, dbh, concept, logger };
 }

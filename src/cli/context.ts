@@ -1,5 +1,6 @@
 import { loadConfig } from '../config.ts';
 import { type AppContext, createContext, createLogger } from '../context.ts';
+import { installPipeline } from '../pipeline.ts';
 
 /** Opens the context for one command and always closes the database afterwards. */
 export async function withContext<T>(fn: (ctx: AppContext) => Promise<T> | T): Promise<T> {
@@ -10,6 +11,7 @@ export async function withContext<T>(fn: (ctx: AppContext) => Promise<T> | T): P
     { toStderr: true },
   );
   const ctx = createContext(config, logger);
+  installPipeline();
   try {
     return await fn(ctx);
   } finally {

@@ -5,6 +5,7 @@ import { afterAll } from 'vitest';
 import { createToken } from '../../src/auth/tokens.ts';
 import { type Config, testConfig } from '../../src/config.ts';
 import { type AppContext, createContext, createLogger } from '../../src/context.ts';
+import { installPipeline } from '../../src/pipeline.ts';
 
 /**
  * Real SQLite file with the real migrations and the real concept. Each call makes a fresh
@@ -26,6 +27,7 @@ export function useTestContext(): (overrides?: NodeJS.ProcessEnv) => AppContext 
       ...overrides,
     });
     const ctx = createContext(config, createLogger(config));
+    installPipeline(); // tests are a composition root too: crawls re-match as in the product
     open.push({ ctx, dir });
     return ctx;
   };
