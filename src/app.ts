@@ -34,6 +34,8 @@ import { securityPlugin } from './api/security.ts';
 import type { Config } from './config.ts';
 import { type AppContext, createContext } from './context.ts';
 import { installPipeline } from './pipeline.ts';
+import { webPages } from './web/plugin.ts';
+import { webSessionPlugin } from './web/session.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -122,6 +124,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
+  // Before auth: on page routes it turns the session cookie into `req.principal`.
+  await app.register(webSessionPlugin, { ctx });
   await app.register(authPlugin, { ctx });
   await app.register(responseCachePlugin, {
     ctx,
@@ -139,6 +143,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(matchRoutes(ctx));
   await app.register(sourceRoutes(ctx));
   await app.register(ruleRoutes(ctx));
+  await app.register(webPages(ctx));
 
   if (ownsContext) app.addHook('onClose', async () => ctx.dbh.close());
   return app;

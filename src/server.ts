@@ -8,6 +8,7 @@ import { isAppError } from './errors.ts';
 import { registerJobs } from './jobs/register.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { warmMatching } from './matching/service.ts';
+import { signInLink } from './web/links.ts';
 
 /** Server entry: listens, starts the schedules, shuts down cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     // Shown once: the operator needs it to call /api and to create further tokens.
     process.stderr.write(
       `\nErstes Admin-Token (wird nur einmal angezeigt) / first admin token (shown once):\n  ${bootstrap}\n` +
+        `Anmelden im Browser / sign in with a browser:\n  ${signInLink(config.publicBaseUrl, bootstrap)}\n` +
         `Beispiel / example: curl -H "Authorization: Bearer ${bootstrap}" ${config.publicBaseUrl}/api/action-fields\n\n`,
     );
   }

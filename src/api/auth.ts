@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { type TokenPrincipal, verifyToken } from '../auth/tokens.ts';
 import type { AppContext } from '../context.ts';
 import type { TokenRole } from '../domain/enums.ts';
+import { pageGate } from '../web/session.ts';
 import { sendProblem } from './problem.ts';
 
 declare module 'fastify' {
@@ -47,6 +48,8 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
   app.addHook('onRequest', (req, reply, done) => {
     const cfg = req.routeOptions.config;
     if (cfg?.public === true) return done();
+    // HTML pages: the session cookie (src/web/session.ts) instead of a bearer token.
+    if (cfg?.page === true) return pageGate(req, reply, cfg.role) ? done() : undefined;
     const token = presentedToken(req, cfg?.queryToken === true);
     if (!token) {
       reply.header('WWW-Authenticate', 'Bearer realm="foerdermatch"');

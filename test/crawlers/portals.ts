@@ -45,7 +45,7 @@ export function serveEu(server: FixtureServer, pages: Record<string, string> = e
     const form = await new Request('http://x/', {
       method: 'POST',
       headers: { 'content-type': String(req.headers['content-type']) },
-      body: req.body,
+      body: new Uint8Array(req.body),
     }).formData();
     const query = form.get('query');
     if (!(query instanceof File) || query.type !== 'application/json') {

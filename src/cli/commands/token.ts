@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { audit, createToken, listTokens, revokeToken } from '../../auth/tokens.ts';
 import { tokenRoles } from '../../domain/enums.ts';
 import { AppError } from '../../errors.ts';
+import { signInLink } from '../../web/links.ts';
 import { withContext } from '../context.ts';
 
 export function registerTokenCommands(program: Command): void {
@@ -37,7 +38,8 @@ export function registerTokenCommands(program: Command): void {
           return;
         }
         process.stdout.write(
-          `Token #${t.id} "${t.name}" (${t.role}) — nur jetzt sichtbar / shown only now:\n${t.token}\n`,
+          `Token #${t.id} "${t.name}" (${t.role}) — nur jetzt sichtbar / shown only now:\n${t.token}\n` +
+            `Anmeldelink / sign-in link:\n${signInLink(ctx.config.publicBaseUrl, t.token)}\n`,
         );
       });
     });
