@@ -34,11 +34,13 @@ const boilerplate = `
 jahr jahre jahren jahrlich beitragen beitragt beitrag neue neuen neuer neues erste ersten zweite dritte rahmen bereich
 bereiche ziel ziele zielen massnahme massnahmen vorhaben projekt projekte projekten forderung forderungen gefordert
 fordert foerderung antrag antrage antragsteller antragstellung programm programme programms aufruf unterstutzung
-unterstutzen unterstutzt bmz bmbf bmwk bmu bmas hinweis informationen weitere
+unterstutzen unterstutzt bmz bmbf bmwk bmu bmas hinweis informationen weitere eigen eigene eigenen eigener
+entwickeln starken verbessern ausbauen erhohen ermoglichen gemeinsam gemeinsame gemeinsamen moglichkeit moglichkeiten
 year years annual contribute contributes contribution new first second third framework area areas aim aims objective
 objectives measure measures project projects funding funded fund funds grant grants call calls applicant applicants
 application applications proposal proposals programme programmes program support supported supports eligible
 information topic topics action actions activities activity type types work include includes included expected
+develop strengthen improve enhance enable promote foster increase opportunity opportunities possible key main
 `;
 
 const stemSet = (list: string): Set<string> => {
