@@ -4,7 +4,7 @@
  * deadlines. Parsing is pure and exported; `euFt.crawl` does the fetching.
  */
 import { z } from 'zod';
-import { type Call, computeStatus, type Deadline } from '../src/domain/call.ts';
+import { archivedFrom, type Call, computeStatus, type Deadline } from '../src/domain/call.ts';
 import type { DeadlineStage } from '../src/domain/enums.ts';
 import { CrawlError, isCrawlError } from './errors.ts';
 import { htmlToText, sanitizeHtml, sha256, zonedTimeToUtc } from './text.ts';
@@ -497,7 +497,15 @@ export function toCall(
     language: 'en',
     ...(openingDate ? { openingDate } : {}),
     deadlines,
-    status: computeStatus(deadlines, openingDate, opts.now),
+    status: computeStatus(
+      deadlines,
+      openingDate,
+      opts.now,
+      archivedFrom({
+        title: cascade ? hit.title : (details?.title ?? hit.title),
+        programme: details?.programme ?? (hit.programmeId ? programmeNames[hit.programmeId] : undefined),
+      }),
+    ),
     sourceStatus:
       details?.statusLabel ??
       (hit.statusCode === OPEN ? 'Open' : hit.statusCode === FORTHCOMING ? 'Forthcoming' : hit.statusCode),

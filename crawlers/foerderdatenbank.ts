@@ -8,7 +8,7 @@
  */
 import * as cheerio from 'cheerio';
 import type { Call, Deadline } from '../src/domain/call.ts';
-import { computeStatus } from '../src/domain/call.ts';
+import { archivedFrom, computeStatus } from '../src/domain/call.ts';
 import type { ApplicantType } from '../src/domain/enums.ts';
 import { annualDeadlines, classifyDates, toDeadlines } from './deadlines.ts';
 import { CrawlError, isCrawlError } from './errors.ts';
@@ -361,7 +361,12 @@ export function toCall(entry: ListEntry, page: DetailPage, opts: { now: Date; fe
     url: entry.url,
     language: 'de',
     deadlines,
-    status: computeStatus(deadlines, undefined, opts.now),
+    status: computeStatus(
+      deadlines,
+      undefined,
+      opts.now,
+      archivedFrom({ title: page.title, programme: levelOf(entry.sourceId, areas) }),
+    ),
     applicantTypes,
     ...(applicants.length ? { applicantsText: applicants.join(', ') } : {}),
     countries: ['DE'],

@@ -5,7 +5,7 @@
  */
 import * as cheerio from 'cheerio';
 
-import { type Call, type CallInput, callSchema, computeStatus } from '../src/domain/call.ts';
+import { archivedFrom, type Call, type CallInput, callSchema, computeStatus } from '../src/domain/call.ts';
 import { CrawlError } from './errors.ts';
 import { oneLine } from './facts.ts';
 import { sha256 } from './text.ts';
@@ -90,7 +90,7 @@ export function finishCall(draft: CallDraft, fetchedAt: Date): Call {
   const deadlines = draft.deadlines ?? [];
   return callSchema.parse({
     ...draft,
-    status: computeStatus(deadlines, draft.openingDate, fetchedAt),
+    status: computeStatus(deadlines, draft.openingDate, fetchedAt, archivedFrom(draft)),
     provenance: { ...draft.provenance, fetchedAt: fetchedAt.toISOString() },
   });
 }

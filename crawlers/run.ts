@@ -10,7 +10,7 @@ import {
   upsertCall,
 } from '../src/calls/store.ts';
 import type { AppContext } from '../src/context.ts';
-import { computeStatus, type Deadline } from '../src/domain/call.ts';
+import { archivedFrom, computeStatus, type Deadline } from '../src/domain/call.ts';
 import type { CrawlOutcome } from '../src/domain/enums.ts';
 import { AppError } from '../src/errors.ts';
 import { CrawlError, toCrawlError } from './errors.ts';
@@ -301,7 +301,7 @@ export async function runCrawl(
         // Time passes: a listed call whose deadline has gone by is closed by the dates, and a
         // yearly deadline moves on to its next date, with history.
         const deadlines = adapter.deadlinesAsOf?.(stored, now) ?? stored.deadlines;
-        const status = computeStatus(deadlines, stored.openingDate, now);
+        const status = computeStatus(deadlines, stored.openingDate, now, archivedFrom(stored));
         const key = (ds: readonly Deadline[]) =>
           ds.map((d) => `${d.at}|${d.stage}|${d.raw}|${d.label ?? ''}`).join('\n');
         const { firstSeenAt: _f, lastSeenAt: _l, delistedAt: _d, ...call } = stored;

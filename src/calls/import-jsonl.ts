@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { findDates } from '../../crawlers/dates.ts';
-import { type Call, callSchema, computeStatus, type Deadline } from '../domain/call.ts';
+import { archivedFrom, type Call, callSchema, computeStatus, type Deadline } from '../domain/call.ts';
 import { type ApplicantType, type SourceId, sourceIds } from '../domain/enums.ts';
 import { zonedTimeToUtc } from '../domain/time.ts';
 import { zodDetails } from '../errors.ts';
@@ -261,7 +261,12 @@ export function callFromLine(data: unknown, now: Date): { fileId: string; call: 
     url: line.url ?? undefined,
     language: line.language ?? 'en',
     deadlines,
-    status: computeStatus(deadlines, undefined, now),
+    status: computeStatus(
+      deadlines,
+      undefined,
+      now,
+      archivedFrom({ title: line.title, programme: line.programme ?? undefined }),
+    ),
     budget: line.funding ? { currency: 'EUR', raw: line.funding } : undefined,
     applicantTypes: applicantTypesOf(line.applicants ?? ''),
     applicantsText: line.applicants ?? undefined,

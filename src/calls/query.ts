@@ -80,9 +80,13 @@ export interface CallQueryResult {
   total: number;
 }
 
-export function statusAt(f: Pick<CallFacts, 'openingAt' | 'deadlines'>, now: number): CallStatus {
+export function statusAt(
+  f: Pick<CallFacts, 'openingAt' | 'deadlines'> & { archivedAt?: number | null },
+  now: number,
+): CallStatus {
   if (f.openingAt !== null && f.openingAt > now) return 'forthcoming';
-  if (f.deadlines.length === 0) return 'open-ended';
+  // Without deadlines: open-ended, unless its programme period or title year is long past.
+  if (f.deadlines.length === 0) return f.archivedAt != null && f.archivedAt <= now ? 'closed' : 'open-ended';
   return f.deadlines.some((d) => d >= now) ? 'open' : 'closed';
 }
 

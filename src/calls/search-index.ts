@@ -1,5 +1,6 @@
 import MiniSearch, { type Query } from 'minisearch';
 import type { AppContext } from '../context.ts';
+import { archivedFrom } from '../domain/call.ts';
 import { indexTermOf, termsOf, tokenize } from '../search/text.ts';
 import { loadVocabulary, TermExpander } from '../search/vocabulary.ts';
 import { cached, dataGeneration } from '../sql.ts';
@@ -14,7 +15,14 @@ export interface CallFacts {
   openingAt: number | null;
   /** Deadline instants in ms, ascending. */
   deadlines: number[];
+  /** Without deadlines: closed (archived) from this instant in ms on (`archivedFrom`), or null. */
+  archivedAt: number | null;
   firstSeenAt: string;
+}
+
+function archivedMs(r: { title: string; programme: string | null }): number | null {
+  const at = archivedFrom({ title: r.title, programme: r.programme ?? undefined });
+  return at ? Date.parse(at) : null;
 }
 
 interface Doc {
@@ -185,6 +193,7 @@ export class CallSearchIndex {
         contentHash: r.content_hash,
         openingAt: r.opening_date ? Date.parse(r.opening_date) : null,
         deadlines: (deadlines.get(r.id) ?? []).sort((a, b) => a - b),
+        archivedAt: archivedMs(r),
         firstSeenAt: r.first_seen_at,
       });
       const terms = new Set<string>();

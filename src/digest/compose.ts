@@ -3,7 +3,7 @@ import { calls, digestItems, digests, matches } from '../../db/schema/index.ts';
 import { getCalls, type StoredCall } from '../calls/store.ts';
 import { conceptIndex } from '../concept/load.ts';
 import type { AppContext } from '../context.ts';
-import { type Deadline, nextDeadline } from '../domain/call.ts';
+import { archivedFrom, computeStatus, type Deadline, nextDeadline } from '../domain/call.ts';
 import type { DigestState } from '../domain/enums.ts';
 import { changesSince } from './changes.ts';
 import { coverageNotes } from './coverage.ts';
@@ -120,6 +120,9 @@ export function composeDigest(
   for (const [callId, m] of best) {
     const c = callsById.get(callId);
     if (!c || sent.has(callId)) continue;
+    // A call stored as open-ended whose programme period or title year has since passed is archived.
+    if (c.deadlines.length === 0 && computeStatus([], c.openingDate, now, archivedFrom(c)) === 'closed')
+      continue;
     const deadline = digestDeadline(nextDeadline(c.deadlines, now));
     fresh.push({
       callId,

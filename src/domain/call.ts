@@ -82,11 +82,36 @@ export function computeStatus(
   deadlines: ReadonlyArray<{ at: string }>,
   openingDate: string | undefined,
   now: Date,
+  /** Without deadlines, closed from this instant on (see `archivedFrom`). */
+  archived?: string,
 ): (typeof callStatuses)[number] {
   const t = now.getTime();
   if (openingDate && Date.parse(openingDate) > t) return 'forthcoming';
-  if (deadlines.length === 0) return 'open-ended';
+  if (deadlines.length === 0) return archived && Date.parse(archived) <= t ? 'closed' : 'open-ended';
   return deadlines.some((d) => Date.parse(d.at) >= t) ? 'open' : 'closed';
+}
+
+const period = /\b((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)?\d\d)\b/g;
+const year = /\b(19[5-9]\d|20\d\d)\b/g;
+
+/**
+ * When a call without any deadline counts as closed (archived) rather than open-ended: two
+ * years after the latest year its title names ("Antragsjahr 2015", "third call 2017"), else
+ * two years after the end of the programme period its programme or title names ("Interreg
+ * Baltic Sea Region 2014-2020"; calls of a period close before it ends). Undefined when
+ * neither names a year. An ISO instant (1 January, UTC).
+ */
+export function archivedFrom(call: { title: string; programme?: string | undefined }): string | undefined {
+  const periodEnd = (text: string) =>
+    [...text.matchAll(period)].map((m) => {
+      const end = m[2]!;
+      return end.length === 2 ? Number(m[1]!.slice(0, 2) + end) : Number(end);
+    });
+  const ends = [...periodEnd(call.title), ...periodEnd(call.programme ?? '')];
+  const titleYears = [...call.title.replace(period, ' ').matchAll(year)].map((m) => Number(m[1]));
+  const last =
+    titleYears.length > 0 ? Math.max(...titleYears) : ends.length > 0 ? Math.max(...ends) : undefined;
+  return last === undefined ? undefined : `${last + 2}-01-01T00:00:00.000Z`;
 }
 
 /** The next deadline at or after `now`, else the last one (for closed calls). */

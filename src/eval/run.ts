@@ -17,6 +17,8 @@ export interface FieldResult {
 export interface EvalResult {
   fields: FieldResult[];
   mean: { ndcg: number; p10: number; mustSee: number };
+  /** Per action field: call ids, best first. */
+  rankings: Map<string, string[]>;
 }
 
 function summarise(
@@ -45,6 +47,7 @@ function summarise(
   const mean = (xs: number[]) => (xs.length === 0 ? 1 : xs.reduce((a, b) => a + b, 0) / xs.length);
   return {
     fields: out,
+    rankings,
     mean: {
       ndcg: mean(out.map((f) => f.ndcg)),
       p10: mean(out.map((f) => f.p10)),

@@ -1,6 +1,7 @@
 import type { Concept } from '../concept/schema.ts';
 import type { Eligibility } from '../domain/enums.ts';
 import { AppError } from '../errors.ts';
+import { isEvidenceStem } from './evidence.ts';
 import { type CallFacts, type CityProfile, cityFact, cityProfile } from './facts.ts';
 import { type CompiledLeaf, compileLeaf, type LeafOutcome, WildIndex } from './operators.ts';
 import { bm25Table, conceptTargets, type MatchTarget, profileStems, profileText } from './profiles.ts';
@@ -267,7 +268,7 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     bm25Table(profiles.filter((p) => targets[p.index]!.kind === 'measure')),
   ]) {
     for (const [stem, hits] of part) {
-      if (stopwords.has(stem)) continue;
+      if (stopwords.has(stem) || !isEvidenceStem(stem)) continue;
       const id = stemVocab.id(stem);
       merged.set(id, [...(merged.get(id) ?? []), ...hits]);
     }
@@ -309,6 +310,7 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
   const bmWeights = Float64Array.from(bmW);
   const termCache = new WeakMap<CallFacts, { word: string; row: Float64Array }[]>();
 
+  const headWeight = scoring.headWeight;
   const scratch = {
     held: new Uint8Array(conds.length),
     fired: new Uint8Array(rules.length),
@@ -318,12 +320,16 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
   const bm25All = (f: CallFacts, sums: Float64Array = new Float64Array(n)): Float64Array => {
     sums.fill(0);
     const stems = f.docs.text.stems;
+    const { title, programme } = f.docs;
     for (let i = 0; i < stems.length; i++) {
       const st = stems[i]!;
       if (st > maxStem) continue;
       const r = rowOf[st]!;
       if (r < 0) continue;
-      for (let k = bmStart[r]!, end = bmStart[r + 1]!; k < end; k++) sums[bmTargets[k]!]! += bmWeights[k]!;
+      // Evidence in the title or programme weighs more than in the description.
+      const w = headWeight !== 1 && (title.indexOf(st) >= 0 || programme.indexOf(st) >= 0) ? headWeight : 1;
+      for (let k = bmStart[r]!, end = bmStart[r + 1]!; k < end; k++)
+        sums[bmTargets[k]!]! += w * bmWeights[k]!;
     }
     return sums;
   };

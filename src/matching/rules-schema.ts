@@ -95,7 +95,7 @@ export const ruleSchema = z
     nameEn: z.string().min(2).optional(),
     description: z.string().default(''),
     target: z.union([target, z.array(target).min(1)]),
-    priority: z.number().int().min(0).max(1000).default(1),
+    priority: z.number().int().min(0).max(1000).default(2),
     conditions: topConditions,
     effect: effectSchema,
     enabled: z.boolean().default(true),
@@ -120,6 +120,12 @@ export const scoringSchema = z
     measureInherit: z.number().min(0).max(1).default(0.5),
     /** Below this score a pair is not a match: not stored, not ranked among matches. */
     minScore: z.number().min(0).max(100).default(30),
+    /**
+     * Weight of a text stem that also stands in the title or the programme (identifier
+     * included), against 1 in the summary or description: where evidence stands says how
+     * central it is to the call.
+     */
+    headWeight: z.number().min(1).max(10).default(2),
   })
   .strict();
 export type Scoring = z.infer<typeof scoringSchema>;

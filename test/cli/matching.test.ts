@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { fromPackage } from '../../src/paths.ts';
 import { useTmpDir } from '../helpers/tmp.ts';
@@ -43,6 +44,33 @@ describe('foerdermatch import / match / rank (real process)', () => {
     expect(imp.stdout).toMatch(/^2 importiert/);
     const m = execFileSync(process.execPath, [bin, 'match'], { env, encoding: 'utf8' });
     expect(m).toMatch(/^2 Calls, \d+ Treffer/);
+  });
+
+  it('import matches what it imported, as a crawl does (no separate `match` needed)', () => {
+    const dir = tmp();
+    const file = join(dir, 'calls.jsonl');
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
+    const env = { PATH: process.env.PATH, DATABASE_PATH: join(dir, 'cli.db') };
+    const out = execFileSync(process.execPath, [bin, 'import', file], { env, encoding: 'utf8' });
+    expect(out).toMatch(/^2 importiert/);
+    expect(out).toMatch(/\n2 Calls abgeglichen \/ matched, [1-9]\d* Treffer-Zeilen/);
+    const db = new Database(join(dir, 'cli.db'), { readonly: true });
+    try {
+      const rows = db
+        .prepare("select target, eligibility from matches where call_id = 'eu-ft:tt' order by score desc")
+        .all() as { target: string; eligibility: string }[];
+      expect(rows[0]).toEqual({ target: 'staedtepartnerschaften', eligibility: 'eligible' });
+      const pending = db.prepare('select count(*) as n from calls where needs_match = 1').get() as {
+        n: number;
+      };
+      expect(pending.n).toBe(0);
+    } finally {
+      db.close();
+    }
+    // Importing the same file again changes nothing and writes no match rows.
+    const again = execFileSync(process.execPath, [bin, 'import', file], { env, encoding: 'utf8' });
+    expect(again).toContain('unchanged 2');
+    expect(again).toMatch(/\n0 Calls abgeglichen \/ matched, 0 Treffer-Zeilen/);
   });
 
   it('rank --json ranks every target, excluded calls last', () => {

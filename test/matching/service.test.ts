@@ -265,4 +265,38 @@ describe('preview', () => {
     expect(matchRows(ctx)).toEqual(before);
     expect(listRuleSetVersions(ctx)).toHaveLength(1);
   });
+
+  it('counts targets whose scores move without a change of the top N, with titles and old → new places', () => {
+    const ctx = open();
+    seed(ctx);
+    matchCalls(ctx, { now });
+    // Halving the Baltic rules moves scores on the Baltic targets; the top 10 of 3 calls keeps its members.
+    const draft = structuredClone(defaults) as typeof defaults;
+    for (const r of draft.rules as { id: string; effect: { type: string; points?: number } }[])
+      if (r.id.startsWith('baltic.region.') && r.effect.type === 'add')
+        r.effect.points = r.effect.points! / 2;
+    const p = previewRuleSet(ctx, draft, { now });
+    const t = p.targets.find((x) => x.target === 'ostseeraum')!;
+    expect(t.entered).toEqual([]);
+    expect(t.left).toEqual([]);
+    expect(p.changedTargets).toBeGreaterThanOrEqual(4);
+    expect(p.changedTargets).toBe(p.targets.filter((x) => x.moves.length > 0).length);
+    expect(t.changed).toBe(true);
+    const m = t.moves.find((x) => x.id === 'eu-ft:BALTIC-1')!;
+    expect(m).toMatchObject({
+      title: 'Small projects in the Baltic Sea Region',
+      rankBefore: 1,
+      rankAfter: 1,
+    });
+    expect(m.after).toBeLessThan(m.before);
+    expect(t.before.map((x) => x.rank)).toEqual([1, 2, 3]);
+    expect(t.before[0]).toMatchObject({
+      id: 'eu-ft:BALTIC-1',
+      title: 'Small projects in the Baltic Sea Region',
+    });
+    expect(t.after[0]!.score).toBe(m.after);
+    // Unchanged targets report no moves.
+    const china = p.targets.find((x) => x.target === 'chinastrategie')!;
+    expect(china).toMatchObject({ changed: false, moves: [] });
+  });
 });

@@ -5,6 +5,7 @@ import { callSearchIndex } from '../../calls/search-index.ts';
 import { getCall, getCallChanges } from '../../calls/store.ts';
 import { callSummaryView, deadlineView } from '../../calls/view.ts';
 import type { AppContext } from '../../context.ts';
+import { archivedFrom } from '../../domain/call.ts';
 import { callStatuses, sourceIds } from '../../domain/enums.ts';
 import { AppError } from '../../errors.ts';
 import { matchesOfCall } from '../../matches/list.ts';
@@ -129,6 +130,7 @@ export function callRoutes(ctx: AppContext): FastifyPluginAsyncZod {
               {
                 openingAt: call.openingDate ? Date.parse(call.openingDate) : null,
                 deadlines: call.deadlines.map((d) => Date.parse(d.at)),
+                archivedAt: ((at) => (at ? Date.parse(at) : null))(archivedFrom(call)),
               },
               now,
             );

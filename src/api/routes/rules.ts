@@ -37,19 +37,45 @@ const versionOut = z
   })
   .meta({ id: 'RuleSetVersion' });
 
-const topEntry = z.object({ id: z.string(), score: z.number(), eligibility: z.enum(eligibilities) });
+const place = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    rank: z.number().int().describe('place in the full ranking of the target, 1 = best'),
+    score: z.number(),
+    eligibility: z.enum(eligibilities),
+  })
+  .meta({ id: 'RulePreviewPlace' });
 const previewOut = z
   .object({
     baseVersion: z.number().int(),
     topN: z.number().int(),
     calls: z.number().int(),
-    changedTargets: z.number().int(),
+    changedTargets: z.number().int().describe('targets where any call moved in score, eligibility or place'),
+    changedTopTargets: z.number().int().describe('targets whose top N changed (entered, left or reordered)'),
     targets: z.array(
       z.object({
         target: z.string(),
-        entered: z.array(topEntry),
-        left: z.array(topEntry),
-        moves: z.array(z.object({ id: z.string(), before: z.number(), after: z.number() })),
+        label: z.string(),
+        changed: z.boolean(),
+        before: z.array(place).describe('top N under the active rules'),
+        after: z.array(place).describe('top N under the draft'),
+        entered: z.array(place).describe('in the draft top N, not in the active one (draft places)'),
+        left: z.array(place).describe('in the active top N, not in the draft one (active places)'),
+        moves: z
+          .array(
+            z.object({
+              id: z.string(),
+              title: z.string(),
+              before: z.number().describe('score before'),
+              after: z.number().describe('score after'),
+              rankBefore: z.number().int(),
+              rankAfter: z.number().int(),
+              eligibilityBefore: z.enum(eligibilities),
+              eligibilityAfter: z.enum(eligibilities),
+            }),
+          )
+          .describe('calls whose score, eligibility or place changed, largest score moves first (≤ 20)'),
         feedback: z.object({
           relevantDroppedOut: z.array(z.string()),
           notRelevantEntered: z.array(z.string()),

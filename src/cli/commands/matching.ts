@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseImportFile } from '../../calls/import-jsonl.ts';
+import { importCalls } from '../../calls/import-service.ts';
 import { upsertCall } from '../../calls/store.ts';
 import { loadConfig } from '../../config.ts';
 import { createContext, createLogger } from '../../context.ts';
@@ -32,12 +33,10 @@ export function registerMatchingCommands(program: Command): void {
       const { calls, errors } = parseImportFile(readFile(file));
       for (const e of errors) process.stderr.write(`${file}:${e.line}: ${e.reason}\n`);
       await withContext((ctx) => {
-        const counts = { new: 0, changed: 0, unchanged: 0 };
-        ctx.dbh.db.transaction((tx) => {
-          for (const c of calls) counts[upsertCall(tx, c.call)]++;
-        });
+        const { counts, match } = importCalls(ctx, calls);
         process.stdout.write(
-          `${calls.length} importiert / imported (new ${counts.new}, changed ${counts.changed}, unchanged ${counts.unchanged}), ${errors.length} fehlerhaft / bad lines\n`,
+          `${calls.length} importiert / imported (new ${counts.new}, changed ${counts.changed}, unchanged ${counts.unchanged}), ${errors.length} fehlerhaft / bad lines\n` +
+            `${match.calls} Calls abgeglichen / matched, ${match.writtenRows} Treffer-Zeilen geschrieben / match rows written (Regelversion / rule version ${match.ruleVersion})\n`,
         );
       });
       if (errors.length > 0) {
