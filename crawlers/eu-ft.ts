@@ -526,6 +526,10 @@ async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
   const pageSize = ctx.config.crawl.euFt.pageSize;
   const hits: SearchHit[] = [];
   let complete = false;
+  // Rows read against the largest `totalResults` any page stated: an empty page 2 under a
+  // stated 9 is a short read, not the end of the listing.
+  let rowsRead = 0;
+  let stated: number | undefined;
   for (let page = 1; page <= 1000; page++) {
     const url = searchUrl(api, pageSize, page);
     let parsed: ReturnType<typeof parseSearchPage>;
@@ -544,6 +548,8 @@ async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
       else yield { type: 'error', error: new CrawlError('parse', `${p.ref}: ${p.message}`, { url }) };
     }
     hits.push(...parsed.hits);
+    rowsRead += parsed.resultCount;
+    if (parsed.totalResults !== undefined) stated = Math.max(stated ?? 0, parsed.totalResults);
     ctx.progress('search pages', page);
     if (parsed.resultCount < pageSize) {
       complete = true;
@@ -602,7 +608,14 @@ async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
       throw err;
     }
   }
-  yield { type: 'listing', ids: topics.map((h) => `eu-ft:${h.sourceId}`), complete };
+  yield {
+    type: 'listing',
+    ids: topics.map((h) => `eu-ft:${h.sourceId}`),
+    complete,
+    ...(stated !== undefined
+      ? { counts: [{ label: searchUrl(api, pageSize, 1), stated, read: rowsRead }] }
+      : {}),
+  };
 }
 
 export const euFt: SourceAdapter = {

@@ -13,7 +13,7 @@ import type { ApplicantType } from '../src/domain/enums.ts';
 import { annualDeadlines, classifyDates, toDeadlines } from './deadlines.ts';
 import { CrawlError, isCrawlError } from './errors.ts';
 import { htmlToText, normalizeText, sanitizeHtml, sha256 } from './text.ts';
-import type { CrawlContext, CrawlItem, SourceAdapter } from './types.ts';
+import type { CrawlContext, CrawlItem, ListingCount, SourceAdapter } from './types.ts';
 
 /** Federal and Land programmes publish German local time. */
 const FDB_TIME_ZONE = 'Europe/Berlin';
@@ -399,13 +399,17 @@ function validResume(state: unknown, maxAgeHours: number, now: Date): ResumeStat
 async function* walkListing(
   ctx: CrawlContext,
   site: string,
-): AsyncGenerator<CrawlItem, { entries: ListEntry[]; complete: boolean }> {
+): AsyncGenerator<CrawlItem, { entries: ListEntry[]; complete: boolean; counts: ListingCount[] }> {
   const entries = new Map<string, ListEntry>();
   let complete = true;
   let pages = 0;
+  const counts: ListingCount[] = [];
   for (const start of searchUrls(site)) {
     const visited = new Set<string>();
     let url: string | undefined = start;
+    // Each search states its hit count; the framework compares it with the programmes read.
+    const count: ListingCount = { label: start, stated: 0, read: 0 };
+    counts.push(count);
     while (url && !visited.has(url)) {
       visited.add(url);
       let list: ResultList;
@@ -419,12 +423,14 @@ async function* walkListing(
         break;
       }
       pages++;
+      count.stated = Math.max(count.stated, list.hits);
+      count.read += list.entries.length;
       for (const e of list.entries) entries.set(e.id, e);
       ctx.progress('result pages', pages);
       url = list.next;
     }
   }
-  return { entries: [...entries.values()], complete };
+  return { entries: [...entries.values()], complete, counts };
 }
 
 async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
@@ -432,6 +438,7 @@ async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
   const cfg = ctx.config.crawl.foerderdatenbank;
   let entries: ListEntry[];
   let complete: boolean;
+  let counts: ListingCount[] = [];
   const resumed = validResume(ctx.resume.get(), cfg.resumeMaxAgeHours, ctx.now);
   if (resumed) {
     ctx.logger.info(
@@ -447,9 +454,9 @@ async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
       yield step.value;
       step = await walk.next();
     }
-    ({ entries, complete } = step.value);
+    ({ entries, complete, counts } = step.value);
     // Only a complete listing is worth resuming from; the framework clears it after a good run.
-    if (complete)
+    if (complete && counts.every((c) => c.read >= c.stated))
       ctx.resume.set({ version: 1, savedAt: ctx.now.toISOString(), entries } satisfies ResumeState);
   }
 
@@ -490,7 +497,7 @@ async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
       if (known) yield { type: 'seen', id: entry.id };
     }
   }
-  yield { type: 'listing', ids: entries.map((e) => e.id), complete };
+  yield { type: 'listing', ids: entries.map((e) => e.id), complete, counts };
 }
 
 export const foerderdatenbank: SourceAdapter = {

@@ -31,7 +31,7 @@ import {
 import { joinTwins } from './interreg-twins.ts';
 import { finishCall, htmlToText } from './page.ts';
 import { sanitizeHtml, sha256 } from './text.ts';
-import type { CrawlContext, CrawlItem, SourceAdapter } from './types.ts';
+import type { CrawlContext, CrawlItem, ListingCount, SourceAdapter } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------
 // interreg.eu and its Algolia index
@@ -200,7 +200,7 @@ export function algoliaHitToCall(hit: AlgoliaHit, ctx: PageContext & { siteBase:
 export function parseAlgoliaHits(
   body: string,
   ctx: PageContext & { siteBase: string },
-): ParseResult & { nbHits: number } {
+): ParseResult & { nbHits: number; hitCount: number } {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -225,7 +225,7 @@ export function parseAlgoliaHits(
     }
   });
   const nbHits = (json as { nbHits?: unknown }).nbHits;
-  return { calls, errors, nbHits: typeof nbHits === 'number' ? nbHits : hits.length };
+  return { calls, errors, nbHits: typeof nbHits === 'number' ? nbHits : hits.length, hitCount: hits.length };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -416,9 +416,12 @@ export const interreg: SourceAdapter = {
     const steps = 1 + programmePages.length;
     ctx.progress('interreg.eu index', 0, steps);
     let index: Call[] = [];
+    const counts: ListingCount[] = [];
     try {
       const result = await crawlAlgolia(ctx, ctx.config.crawl.interreg.algolia);
       index = result.calls;
+      // One page of up to 500 hits: more stated hits than returned means the index was not read whole.
+      counts.push({ label: 'interreg.eu index (Algolia)', stated: result.nbHits, read: result.hitCount });
       for (const e of result.errors) yield recordError(e);
     } catch (err) {
       // The index is down or refuses us even with a fresh key: the programme sites still count,
@@ -488,6 +491,6 @@ export const interreg: SourceAdapter = {
     }
     if (fatal) throw fatal;
     ctx.progress('done', steps, steps);
-    yield { type: 'listing', ids, complete };
+    yield { type: 'listing', ids, complete, counts };
   },
 };
