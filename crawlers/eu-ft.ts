@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { type Call, computeStatus, type Deadline } from '../src/domain/call.ts';
 import type { DeadlineStage } from '../src/domain/enums.ts';
+import { isRealWallTime } from '../src/domain/time.ts';
+import { invalidDateNotice } from './dates.ts';
 import { CrawlError, isCrawlError } from './errors.ts';
 import { htmlToText, sanitizeHtml, sha256, zonedTimeToUtc } from './text.ts';
 import type { CrawlContext, CrawlItem, SourceAdapter } from './types.ts';
@@ -400,6 +402,8 @@ export function deadlineFromSearchDate(value: string): string | undefined {
     number,
     number,
   ];
+  // A day or time that does not exist (2027-02-30, 25:99) is no deadline, never a rolled-over one.
+  if (!isRealWallTime({ year: y, month: mo, day: d, hour: h, minute: mi })) return undefined;
   return h === 0 && mi === 0 ? brusselsDeadline(y, mo, d) : brusselsDeadline(y, mo, d, h, mi);
 }
 
@@ -414,7 +418,9 @@ function openingFromMs(ms: string | undefined): string | undefined {
 
 function openingFromSearch(value: string | undefined): string | undefined {
   const m = value ? /^(\d{4})-(\d{2})-(\d{2})/.exec(value) : null;
-  return m ? dayStart(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return isRealWallTime({ year: y, month: mo, day: d }) ? dayStart(y, mo, d) : undefined;
 }
 
 /** Total and per-project range for one topic from a budget overview (all budget years summed). */
@@ -451,6 +457,7 @@ export function toCall(
   opts: { now: Date; portalBase: string; fetchedAt: string; sourceUrl: string },
 ): Call {
   const deadlines: Deadline[] = [];
+  const notices: string[] = [];
   if (details && details.deadlineMs.length > 0) {
     details.deadlineMs.forEach((ms, i) => {
       const at = deadlineFromEpochMs(ms);
@@ -468,6 +475,7 @@ export function toCall(
       const at = deadlineFromSearchDate(raw);
       if (at)
         deadlines.push({ at, timeZone: EU_TIME_ZONE, raw, ...stageFor(hit.deadlineModel, i, dates.length) });
+      else notices.push(invalidDateNotice(raw));
     });
   }
   deadlines.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
@@ -506,7 +514,7 @@ export function toCall(
     countries: [],
     nuts: [],
     keywords,
-    notices: [],
+    notices,
     provenance: {
       fetchedAt: opts.fetchedAt,
       sourceUrl: opts.sourceUrl,

@@ -10,6 +10,7 @@ import * as cheerio from 'cheerio';
 import type { Call, Deadline } from '../src/domain/call.ts';
 import { computeStatus } from '../src/domain/call.ts';
 import type { ApplicantType } from '../src/domain/enums.ts';
+import { invalidDateNotice, type RejectedDate } from './dates.ts';
 import { annualDeadlines, classifyDates, toDeadlines } from './deadlines.ts';
 import { CrawlError, isCrawlError } from './errors.ts';
 import { htmlToText, normalizeText, sanitizeHtml, sha256 } from './text.ts';
@@ -326,8 +327,10 @@ function levelOf(sourceId: string, areas: readonly string[]): string | undefined
  * name none and stay open-ended; dates the words before them do not make a deadline (a
  * guideline's date, a project start) are left out.
  */
-export function deadlinesInText(text: string, now: Date): Deadline[] {
-  const dated = toDeadlines(classifyDates(text, { timeZone: FDB_TIME_ZONE }));
+export function deadlinesInText(text: string, now: Date, rejected?: RejectedDate[]): Deadline[] {
+  const dated = toDeadlines(
+    classifyDates(text, { timeZone: FDB_TIME_ZONE, ...(rejected ? { rejected } : {}) }),
+  );
   const yearly = annualDeadlines(text, { timeZone: FDB_TIME_ZONE, now });
   const seen = new Set(dated.map((d) => d.at));
   return [...dated, ...yearly.filter((d) => !seen.has(d.at))].sort(
@@ -346,7 +349,8 @@ export function toCall(entry: ListEntry, page: DetailPage, opts: { now: Date; fe
   // Without a named Fördergeber: the Land of a Land programme, else the ministry from the path (Bund/BMZ/…).
   const [level, segment] = entry.sourceId.split('/');
   const funder = page.funder ?? (level === 'Land' && areas.length === 1 ? `Land ${areas[0]}` : segment);
-  const deadlines = deadlinesInText(page.description, opts.now);
+  const rejected: RejectedDate[] = [];
+  const deadlines = deadlinesInText(page.description, opts.now, rejected);
   return {
     id: entry.id,
     source: 'foerderdatenbank',
@@ -367,7 +371,7 @@ export function toCall(entry: ListEntry, page: DetailPage, opts: { now: Date; fe
     countries: ['DE'],
     nuts,
     keywords: [...new Set([...(page.facts.Förderbereich ?? []), ...(page.facts.Förderart ?? [])])],
-    notices: [],
+    notices: rejected.map((r) => invalidDateNotice(r.raw)),
     provenance: {
       fetchedAt: opts.fetchedAt,
       sourceUrl: entry.url,

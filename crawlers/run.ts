@@ -289,6 +289,13 @@ export async function runCrawl(
           });
           break;
         }
+        // A published date that does not exist was left out, not rolled over: say so.
+        for (const n of item.call.notices)
+          if (n.startsWith('invalid-date:'))
+            cctx.logger.warn(
+              { callId: item.call.id, url: item.call.provenance?.sourceUrl },
+              `${item.call.id}: date "${n.slice(13).trim()}" does not exist; no deadline taken from it`,
+            );
         setListFingerprint(db, item.call.id, item.fingerprint ?? null);
         if (outcome === 'new') s.newCount++;
         else if (outcome === 'changed') s.changedCount++;

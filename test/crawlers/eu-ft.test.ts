@@ -296,6 +296,30 @@ describe('eu-ft crawl over HTTP', () => {
     expect(ids(ctx)).toEqual(ALL);
   });
 
+  it('impossible search dates give no deadline and a notice, never a rolled-over instant (issue 12)', async () => {
+    const { ctx, crawl, server } = await setup();
+    for (const bad of [
+      '2027-02-30T00:00:00.000+0000',
+      '2027-13-45T00:00:00.000+0000',
+      '2027-05-01T25:99:00.000+0000',
+    ]) {
+      const page2 = JSON.parse(fixture('eu/search-api-page2-constructed.json'));
+      page2.results[3].metadata.deadlineDate = [bad];
+      page2.results[3].checksum = bad; // a changed row, so it is read again
+      server.route('POST', SEARCH_PATH, async (req) =>
+        req.query.get('pageNumber') === '2'
+          ? { body: JSON.stringify(page2) }
+          : { body: fixture(euPages[req.query.get('pageNumber')!] ?? euPages['3']!) },
+      );
+      const run = await crawl();
+      expect(run.outcome).toBe('ok');
+      const cascade = getCall(ctx.dbh.db, 'eu-ft:DIGITAL-2026-SKILLS-10-EDTECH:61200001')!;
+      expect(cascade.deadlines, bad).toEqual([]);
+      expect(cascade.notices, bad).toEqual([`invalid-date: ${bad}`]);
+      expect(cascade.status).not.toBe('open');
+    }
+  });
+
   describe('faults', () => {
     it('500s on the search, then success: ok', async () => {
       const { crawl, server } = await setup();
