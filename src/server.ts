@@ -43,6 +43,8 @@ async function main(): Promise<void> {
       url: `http://${config.host}:${config.port}`,
       docs: `${config.publicBaseUrl}/docs`,
       database: config.databasePath,
+      // The process to signal: SIGTERM here drains in-flight requests, then exits 0.
+      pid: process.pid,
     },
     'foerdermatch läuft / is running',
   );
