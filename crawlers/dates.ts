@@ -4,7 +4,7 @@
  * we return the UTC instant for an IANA zone. The offset comes from Intl for that very day, so
  * summer and winter time are right without a fixed +01:00.
  */
-import { offsetMinutes, zonedTimeToUtc } from '../src/domain/time.ts';
+import { isRealWallTime, offsetMinutes, zonedTimeToUtc } from '../src/domain/time.ts';
 
 export interface ParsedDate {
   /** The instant in UTC, ISO 8601 with Z. */
@@ -29,6 +29,21 @@ export interface DateOptions {
    * opening dates start with it ("00:00").
    */
   defaultTime?: 'end-of-day' | 'start-of-day';
+  /**
+   * Collects dates that do not exist (`2027-02-30`, `2027-13-45`, `2027-05-01T25:99`): they are
+   * never returned (a rolled-over day would be a wrong deadline), and the caller may warn.
+   */
+  rejected?: RejectedDate[];
+}
+
+/** The notice a call carries for a published date that does not exist (the crawl run logs it as a warning). */
+export const invalidDateNotice = (raw: string) => `invalid-date: ${raw}`;
+
+/** A date-shaped text that names no real day or time. */
+export interface RejectedDate {
+  raw: string;
+  index: number;
+  reason: string;
 }
 
 const months: Record<string, number> = {};
@@ -64,7 +79,9 @@ const TIME_AFTER = String.raw`(?:\s*[,(–-]?\s*(?:um|bis|at|by|kl\.?|klokken|un
 const DAY_MONTH_NAME = String.raw`(?<d1>[0-3]?\d)(?:\.|st|nd|rd|th)?\s+(?:of\s+)?(?<mon1>${monthAlternation})\.?,?\s+(?<y1>\d{4})`;
 const MONTH_NAME_DAY = String.raw`(?<mon2>${monthAlternation})\.?\s+(?<d2>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?<y2>\d{4})`;
 const NUMERIC = String.raw`(?<d3>[0-3]?\d)\.\s?(?<m3>[01]?\d)\.\s?(?<y3>\d{4}|\d{2}(?!\d))`;
-const ISO = String.raw`(?<y4>\d{4})-(?<m4>[01]\d)-(?<d4>[0-3]\d)(?:[T ](?<isoh>[0-2]\d):(?<isomi>[0-5]\d)(?::(?<isos>[0-5]\d)(?:\.\d+)?)?(?<isoz>Z|[+-][0-2]\d:?[0-5]\d)?(?:\s*(?<isozone>${ZONE_WORDS})\b)?)?`;
+// Month, day and time take any two digits here so that `2027-13-45` or `T25:99` is seen, and
+// rejected, instead of half-matched; `toParsed` checks that the day and time exist.
+const ISO = String.raw`(?<y4>\d{4})-(?<m4>\d\d)-(?<d4>\d\d)(?:[T ](?<isoh>\d\d):(?<isomi>\d\d)(?::(?<isos>\d\d)(?:\.\d+)?)?(?<isoz>Z|[+-][0-2]\d:?[0-5]\d)?(?:\s*(?<isozone>${ZONE_WORDS})\b)?)?`;
 
 const DATE_RE = new RegExp(
   String.raw`(?<![\p{L}\d])(?:${ISO}|${DAY_MONTH_NAME}|${MONTH_NAME_DAY}|${NUMERIC})(?![\p{L}\d])${TIME_AFTER}`,
@@ -76,10 +93,7 @@ export function zoneOffsetMinutes(timeZone: string, utcMs: number): number {
   return offsetMinutes(utcMs, timeZone);
 }
 
-function validDay(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
-  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
+const validDay = (y: number, m: number, d: number): boolean => isRealWallTime({ year: y, month: m, day: d });
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -100,8 +114,24 @@ function toParsed(
     const yy = Number(g.y3);
     [y, m, d] = [g.y3!.length === 2 ? 2000 + yy : yy, Number(g.m3), Number(g.d3)];
   }
-  if (!validDay(y, m, d)) return undefined;
+  const reject = (reason: string) => {
+    options.rejected?.push({ raw: raw.trim(), index, reason });
+    return undefined;
+  };
+  if (!validDay(y, m, d)) return reject('no such day');
   const date = `${y}-${pad(m)}-${pad(d)}`;
+  if (
+    g.isoh !== undefined &&
+    !isRealWallTime({
+      year: y,
+      month: m,
+      day: d,
+      hour: Number(g.isoh),
+      minute: Number(g.isomi),
+      second: Number(g.isos ?? 0),
+    })
+  )
+    return reject('no such time of day');
 
   // ISO with an explicit offset is an instant already.
   if (g.isoz) {

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { archivedFrom, type Call, computeStatus, type Deadline } from '../src/domain/call.ts';
 import type { DeadlineStage } from '../src/domain/enums.ts';
+import { isRealWallTime } from '../src/domain/time.ts';
+import { invalidDateNotice } from './dates.ts';
 import { CrawlError, isCrawlError } from './errors.ts';
 import { htmlToText, sanitizeHtml, sha256, zonedTimeToUtc } from './text.ts';
 import type { CrawlContext, CrawlItem, SourceAdapter } from './types.ts';
@@ -400,6 +402,8 @@ export function deadlineFromSearchDate(value: string): string | undefined {
     number,
     number,
   ];
+  // A day or time that does not exist (2027-02-30, 25:99) is no deadline, never a rolled-over one.
+  if (!isRealWallTime({ year: y, month: mo, day: d, hour: h, minute: mi })) return undefined;
   return h === 0 && mi === 0 ? brusselsDeadline(y, mo, d) : brusselsDeadline(y, mo, d, h, mi);
 }
 
@@ -414,7 +418,9 @@ function openingFromMs(ms: string | undefined): string | undefined {
 
 function openingFromSearch(value: string | undefined): string | undefined {
   const m = value ? /^(\d{4})-(\d{2})-(\d{2})/.exec(value) : null;
-  return m ? dayStart(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return isRealWallTime({ year: y, month: mo, day: d }) ? dayStart(y, mo, d) : undefined;
 }
 
 /** Total and per-project range for one topic from a budget overview (all budget years summed). */
@@ -451,6 +457,7 @@ export function toCall(
   opts: { now: Date; portalBase: string; fetchedAt: string; sourceUrl: string },
 ): Call {
   const deadlines: Deadline[] = [];
+  const notices: string[] = [];
   if (details && details.deadlineMs.length > 0) {
     details.deadlineMs.forEach((ms, i) => {
       const at = deadlineFromEpochMs(ms);
@@ -468,6 +475,7 @@ export function toCall(
       const at = deadlineFromSearchDate(raw);
       if (at)
         deadlines.push({ at, timeZone: EU_TIME_ZONE, raw, ...stageFor(hit.deadlineModel, i, dates.length) });
+      else notices.push(invalidDateNotice(raw));
     });
   }
   deadlines.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
@@ -514,7 +522,7 @@ export function toCall(
     countries: [],
     nuts: [],
     keywords,
-    notices: [],
+    notices,
     provenance: {
       fetchedAt: opts.fetchedAt,
       sourceUrl: opts.sourceUrl,
@@ -534,6 +542,10 @@ async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
   const pageSize = ctx.config.crawl.euFt.pageSize;
   const hits: SearchHit[] = [];
   let complete = false;
+  // Rows read against the largest `totalResults` any page stated: an empty page 2 under a
+  // stated 9 is a short read, not the end of the listing.
+  let rowsRead = 0;
+  let stated: number | undefined;
   for (let page = 1; page <= 1000; page++) {
     const url = searchUrl(api, pageSize, page);
     let parsed: ReturnType<typeof parseSearchPage>;
@@ -552,6 +564,8 @@ async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
       else yield { type: 'error', error: new CrawlError('parse', `${p.ref}: ${p.message}`, { url }) };
     }
     hits.push(...parsed.hits);
+    rowsRead += parsed.resultCount;
+    if (parsed.totalResults !== undefined) stated = Math.max(stated ?? 0, parsed.totalResults);
     ctx.progress('search pages', page);
     if (parsed.resultCount < pageSize) {
       complete = true;
@@ -610,7 +624,14 @@ async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
       throw err;
     }
   }
-  yield { type: 'listing', ids: topics.map((h) => `eu-ft:${h.sourceId}`), complete };
+  yield {
+    type: 'listing',
+    ids: topics.map((h) => `eu-ft:${h.sourceId}`),
+    complete,
+    ...(stated !== undefined
+      ? { counts: [{ label: searchUrl(api, pageSize, 1), stated, read: rowsRead }] }
+      : {}),
+  };
 }
 
 export const euFt: SourceAdapter = {

@@ -10,10 +10,11 @@ import * as cheerio from 'cheerio';
 import type { Call, Deadline } from '../src/domain/call.ts';
 import { archivedFrom, computeStatus } from '../src/domain/call.ts';
 import type { ApplicantType } from '../src/domain/enums.ts';
+import { invalidDateNotice, type RejectedDate } from './dates.ts';
 import { annualDeadlines, classifyDates, toDeadlines } from './deadlines.ts';
 import { CrawlError, isCrawlError } from './errors.ts';
 import { htmlToText, normalizeText, sanitizeHtml, sha256 } from './text.ts';
-import type { CrawlContext, CrawlItem, SourceAdapter } from './types.ts';
+import type { CrawlContext, CrawlItem, ListingCount, SourceAdapter } from './types.ts';
 
 /** Federal and Land programmes publish German local time. */
 const FDB_TIME_ZONE = 'Europe/Berlin';
@@ -326,8 +327,10 @@ function levelOf(sourceId: string, areas: readonly string[]): string | undefined
  * name none and stay open-ended; dates the words before them do not make a deadline (a
  * guideline's date, a project start) are left out.
  */
-export function deadlinesInText(text: string, now: Date): Deadline[] {
-  const dated = toDeadlines(classifyDates(text, { timeZone: FDB_TIME_ZONE }));
+export function deadlinesInText(text: string, now: Date, rejected?: RejectedDate[]): Deadline[] {
+  const dated = toDeadlines(
+    classifyDates(text, { timeZone: FDB_TIME_ZONE, ...(rejected ? { rejected } : {}) }),
+  );
   const yearly = annualDeadlines(text, { timeZone: FDB_TIME_ZONE, now });
   const seen = new Set(dated.map((d) => d.at));
   return [...dated, ...yearly.filter((d) => !seen.has(d.at))].sort(
@@ -346,7 +349,8 @@ export function toCall(entry: ListEntry, page: DetailPage, opts: { now: Date; fe
   // Without a named Fördergeber: the Land of a Land programme, else the ministry from the path (Bund/BMZ/…).
   const [level, segment] = entry.sourceId.split('/');
   const funder = page.funder ?? (level === 'Land' && areas.length === 1 ? `Land ${areas[0]}` : segment);
-  const deadlines = deadlinesInText(page.description, opts.now);
+  const rejected: RejectedDate[] = [];
+  const deadlines = deadlinesInText(page.description, opts.now, rejected);
   return {
     id: entry.id,
     source: 'foerderdatenbank',
@@ -372,7 +376,7 @@ export function toCall(entry: ListEntry, page: DetailPage, opts: { now: Date; fe
     countries: ['DE'],
     nuts,
     keywords: [...new Set([...(page.facts.Förderbereich ?? []), ...(page.facts.Förderart ?? [])])],
-    notices: [],
+    notices: rejected.map((r) => invalidDateNotice(r.raw)),
     provenance: {
       fetchedAt: opts.fetchedAt,
       sourceUrl: entry.url,
@@ -404,13 +408,17 @@ function validResume(state: unknown, maxAgeHours: number, now: Date): ResumeStat
 async function* walkListing(
   ctx: CrawlContext,
   site: string,
-): AsyncGenerator<CrawlItem, { entries: ListEntry[]; complete: boolean }> {
+): AsyncGenerator<CrawlItem, { entries: ListEntry[]; complete: boolean; counts: ListingCount[] }> {
   const entries = new Map<string, ListEntry>();
   let complete = true;
   let pages = 0;
+  const counts: ListingCount[] = [];
   for (const start of searchUrls(site)) {
     const visited = new Set<string>();
     let url: string | undefined = start;
+    // Each search states its hit count; the framework compares it with the programmes read.
+    const count: ListingCount = { label: start, stated: 0, read: 0 };
+    counts.push(count);
     while (url && !visited.has(url)) {
       visited.add(url);
       let list: ResultList;
@@ -424,12 +432,14 @@ async function* walkListing(
         break;
       }
       pages++;
+      count.stated = Math.max(count.stated, list.hits);
+      count.read += list.entries.length;
       for (const e of list.entries) entries.set(e.id, e);
       ctx.progress('result pages', pages);
       url = list.next;
     }
   }
-  return { entries: [...entries.values()], complete };
+  return { entries: [...entries.values()], complete, counts };
 }
 
 async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
@@ -437,6 +447,7 @@ async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
   const cfg = ctx.config.crawl.foerderdatenbank;
   let entries: ListEntry[];
   let complete: boolean;
+  let counts: ListingCount[] = [];
   const resumed = validResume(ctx.resume.get(), cfg.resumeMaxAgeHours, ctx.now);
   if (resumed) {
     ctx.logger.info(
@@ -452,9 +463,9 @@ async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
       yield step.value;
       step = await walk.next();
     }
-    ({ entries, complete } = step.value);
+    ({ entries, complete, counts } = step.value);
     // Only a complete listing is worth resuming from; the framework clears it after a good run.
-    if (complete)
+    if (complete && counts.every((c) => c.read >= c.stated))
       ctx.resume.set({ version: 1, savedAt: ctx.now.toISOString(), entries } satisfies ResumeState);
   }
 
@@ -495,7 +506,7 @@ async function* crawl(ctx: CrawlContext): AsyncGenerator<CrawlItem> {
       if (known) yield { type: 'seen', id: entry.id };
     }
   }
-  yield { type: 'listing', ids: entries.map((e) => e.id), complete };
+  yield { type: 'listing', ids: entries.map((e) => e.id), complete, counts };
 }
 
 export const foerderdatenbank: SourceAdapter = {

@@ -335,7 +335,17 @@ export class HttpClient {
       }
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (err as Error).message;
-      throw new CrawlError('network', `cannot reach ${new URL(url).host}: ${why}`, { url, cause: err });
+      const host = new URL(url).host;
+      if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN') {
+        // No DNS answer (offline, or a wrong host name): retrying only adds minutes; the source
+        // fails at once and the other sources still run.
+        throw new CrawlError(
+          'network',
+          `host name ${new URL(url).hostname} does not resolve (${cause.code}): offline or a wrong base URL`,
+          { url, cause: err, errorClass: 'critical' },
+        );
+      }
+      throw new CrawlError('network', `cannot reach ${host}: ${why}`, { url, cause: err });
     } finally {
       clearTimeout(timer);
       this.opts.signal?.removeEventListener('abort', onOuterAbort);

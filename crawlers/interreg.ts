@@ -6,7 +6,7 @@
  */
 import type { Call, Deadline } from '../src/domain/call.ts';
 import type { ApplicantType } from '../src/domain/enums.ts';
-import { parseDate } from './dates.ts';
+import { invalidDateNotice, parseDate, type RejectedDate } from './dates.ts';
 import { classifyDates, toDeadlines } from './deadlines.ts';
 import { CrawlError, isCrawlError, toCrawlError } from './errors.ts';
 import { findBudget, findFundingRate, oneLine } from './facts.ts';
@@ -31,7 +31,7 @@ import {
 import { joinTwins } from './interreg-twins.ts';
 import { finishCall, htmlToText } from './page.ts';
 import { sanitizeHtml, sha256 } from './text.ts';
-import type { CrawlContext, CrawlItem, SourceAdapter } from './types.ts';
+import type { CrawlContext, CrawlItem, ListingCount, SourceAdapter } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------
 // interreg.eu and its Algolia index
@@ -118,6 +118,7 @@ function hitDate(
   value: unknown,
   timeZone: string,
   end: boolean,
+  rejected: RejectedDate[],
 ): { at: string; raw: string; zone: string } | undefined {
   if (typeof value === 'number' && Number.isFinite(value) && value > 0) {
     const ms = value < 1e11 ? value * 1000 : value;
@@ -125,7 +126,7 @@ function hitDate(
   }
   const s = str(value).trim();
   if (!s) return undefined;
-  const parsed = parseDate(s, { timeZone, defaultTime: end ? 'end-of-day' : 'start-of-day' });
+  const parsed = parseDate(s, { timeZone, defaultTime: end ? 'end-of-day' : 'start-of-day', rejected });
   return parsed && { at: parsed.at, raw: s, zone: parsed.timeZone };
 }
 
@@ -145,14 +146,15 @@ export function algoliaHitToCall(hit: AlgoliaHit, ctx: PageContext & { siteBase:
 
   // The index has one deadline; the description may name the stages ("Project Idea Form by …,
   // full application by …"). Same instant: keep the description's stage label.
-  const fromText = toDeadlines(classifyDates(text, { timeZone }));
-  const indexed = hitDate(hit.callDeadlineDate, timeZone, true);
+  const rejected: RejectedDate[] = [];
+  const fromText = toDeadlines(classifyDates(text, { timeZone, rejected }));
+  const indexed = hitDate(hit.callDeadlineDate, timeZone, true, rejected);
   const deadlines: Deadline[] = [...fromText];
   if (indexed && !fromText.some((d) => d.at.slice(0, 10) === indexed.at.slice(0, 10))) {
     deadlines.push({ at: indexed.at, timeZone: indexed.zone, raw: indexed.raw, stage: 'single' });
     deadlines.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   }
-  const opening = hitDate(hit.callOpenDate, timeZone, false);
+  const opening = hitDate(hit.callOpenDate, timeZone, false, rejected);
   const countries = strs(hit.callEligibleCountryNames)
     .map(countryCode)
     .filter((c): c is string => Boolean(c));
@@ -186,6 +188,7 @@ export function algoliaHitToCall(hit: AlgoliaHit, ctx: PageContext & { siteBase:
       countries: countries.length ? [...new Set(countries)] : (area?.countries ?? []),
       nuts: nuts.length ? [...new Set(nuts)] : (area?.nuts ?? []),
       keywords: strs(hit.callThemes),
+      notices: rejected.map((r) => invalidDateNotice(r.raw)),
       provenance: { sourceUrl: ctx.url, contentHash: sha256(JSON.stringify(hit)) },
       raw: hit,
     },
@@ -200,7 +203,7 @@ export function algoliaHitToCall(hit: AlgoliaHit, ctx: PageContext & { siteBase:
 export function parseAlgoliaHits(
   body: string,
   ctx: PageContext & { siteBase: string },
-): ParseResult & { nbHits: number } {
+): ParseResult & { nbHits: number; hitCount: number } {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -225,7 +228,7 @@ export function parseAlgoliaHits(
     }
   });
   const nbHits = (json as { nbHits?: unknown }).nbHits;
-  return { calls, errors, nbHits: typeof nbHits === 'number' ? nbHits : hits.length };
+  return { calls, errors, nbHits: typeof nbHits === 'number' ? nbHits : hits.length, hitCount: hits.length };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -416,9 +419,12 @@ export const interreg: SourceAdapter = {
     const steps = 1 + programmePages.length;
     ctx.progress('interreg.eu index', 0, steps);
     let index: Call[] = [];
+    const counts: ListingCount[] = [];
     try {
       const result = await crawlAlgolia(ctx, ctx.config.crawl.interreg.algolia);
       index = result.calls;
+      // One page of up to 500 hits: more stated hits than returned means the index was not read whole.
+      counts.push({ label: 'interreg.eu index (Algolia)', stated: result.nbHits, read: result.hitCount });
       for (const e of result.errors) yield recordError(e);
     } catch (err) {
       // The index is down or refuses us even with a fresh key: the programme sites still count,
@@ -488,6 +494,6 @@ export const interreg: SourceAdapter = {
     }
     if (fatal) throw fatal;
     ctx.progress('done', steps, steps);
-    yield { type: 'listing', ids, complete };
+    yield { type: 'listing', ids, complete, counts };
   },
 };

@@ -185,7 +185,8 @@ function ensureSourceRow(ctx: AppContext, adapter: SourceAdapter, now: Date) {
  *
  * Rules that keep data safe: calls are only written from freshly fetched records; a call is only
  * marked "no longer listed" after a complete listing that is not suspiciously short (below
- * `partialRatio` of the last good one); a failed, blocked or partial run marks nothing.
+ * `partialRatio` of the last good one) and read every row the source states it holds; a failed,
+ * blocked or partial run marks nothing.
  */
 export async function runCrawl(
   ctx: AppContext,
@@ -288,6 +289,13 @@ export async function runCrawl(
           });
           break;
         }
+        // A published date that does not exist was left out, not rolled over: say so.
+        for (const n of item.call.notices)
+          if (n.startsWith('invalid-date:'))
+            cctx.logger.warn(
+              { callId: item.call.id, url: item.call.provenance?.sourceUrl },
+              `${item.call.id}: date "${n.slice(13).trim()}" does not exist; no deadline taken from it`,
+            );
         setListFingerprint(db, item.call.id, item.fingerprint ?? null);
         if (outcome === 'new') s.newCount++;
         else if (outcome === 'changed') s.changedCount++;
@@ -356,8 +364,17 @@ export async function runCrawl(
         message: `listing returned ${listing.ids.length} calls, last good listing ${lastGood}: treated as partial`,
       });
     }
+    // Fewer rows read than the source says it holds: a page came back empty or short.
+    const shortfalls = (listing.counts ?? []).filter((c) => c.read < c.stated);
+    for (const c of shortfalls) {
+      s.errors.push({
+        kind: 'layout',
+        message: `listing read ${c.read} of the ${c.stated} rows the source states (${c.label}): treated as partial`,
+      });
+    }
+    const complete = listing.complete && shortfalls.length === 0;
     if (!listing.complete && !tooShort) s.errors.push({ kind: 'layout', message: 'listing incomplete' });
-    if (listing.complete && !tooShort) {
+    if (complete && !tooShort) {
       const delisted = markDelisted(db, adapter.id, new Set(listing.ids), now);
       s.delistedCount = delisted.length;
       s.touched.push(...delisted);

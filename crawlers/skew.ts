@@ -5,6 +5,7 @@
  */
 import type { Call } from '../src/domain/call.ts';
 import type { ApplicantType } from '../src/domain/enums.ts';
+import { invalidDateNotice, type RejectedDate } from './dates.ts';
 import { classifyDates, toDeadlines, toOpening } from './deadlines.ts';
 import { CrawlError, toCrawlError } from './errors.ts';
 import { applicantTypesFromText, findBudget, findDurationMonths, findFundingRate, oneLine } from './facts.ts';
@@ -219,7 +220,8 @@ export function skewOfferToCall(
       .join('\n');
   const deadlineText =
     sectionOf(/^fristen?$/i) || sectionOf(/antragstellung/i) || offer.fields.Antragstellung || '';
-  const classified = classifyDates(deadlineText, { timeZone: TIME_ZONE, fallback: 'deadline' });
+  const rejected: RejectedDate[] = [];
+  const classified = classifyDates(deadlineText, { timeZone: TIME_ZONE, fallback: 'deadline', rejected });
   let deadlines = toDeadlines(classified);
   // A list under "Fristen" with stage words but one date: keep its stage ("Antrag" alone is one step).
   if (
@@ -242,7 +244,11 @@ export function skewOfferToCall(
   const associationsOnly = ASSOCIATIONS_ONLY.test(offer.title);
   const applicantTypes: ApplicantType[] = associationsOnly ? ['ngo'] : applicantTypesFromText(applicantsText);
   const allText = [labelled(offer.fields), page?.text ?? ''].join('\n');
-  const notices = [...findNotices(allText), ...findPreconditions(applicantsText)];
+  const notices = [
+    ...findNotices(allText),
+    ...findPreconditions(applicantsText),
+    ...rejected.map((r) => invalidDateNotice(r.raw)),
+  ];
   const durations = findDurationMonths(facts);
   const years = deadlines.map((d) => d.at.slice(0, 4));
   const round = years.length ? `Runde ${years[0]}` : undefined;

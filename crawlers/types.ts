@@ -20,7 +20,19 @@ export type CrawlItem =
    * The listing is done: `ids` are all call ids it listed, `complete` whether every listing page
    * was read. Only a complete listing (of a run without critical errors) may mark calls "no longer listed".
    */
-  | { type: 'listing'; ids: readonly string[]; complete: boolean };
+  | { type: 'listing'; ids: readonly string[]; complete: boolean; counts?: readonly ListingCount[] };
+
+/**
+ * What a source says its listing holds (EU `totalResults`, the Förderdatenbank's hit count,
+ * Algolia's `nbHits`) against the rows actually read. The framework treats a listing that read
+ * fewer rows than stated as partial: an empty or short page must never mark calls "no longer listed".
+ */
+export interface ListingCount {
+  /** Which listing, for the run's error record (e.g. the search URL). */
+  label: string;
+  stated: number;
+  read: number;
+}
 
 /** What the framework knows about a call from earlier runs, so an adapter can skip detail fetches. */
 export interface KnownCall {

@@ -1,9 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { AppError, isAppError } from '../src/errors.ts';
 import { fromPackage } from '../src/paths.ts';
+import { cheapToCheck, databaseError, quickCheck, sqliteCode } from './integrity.ts';
 import * as schema from './schema/index.ts';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -22,10 +24,60 @@ const defaultCheckpointMs = 10_000;
 /**
  * Opens (and creates) the SQLite file with WAL and foreign keys on. Transactions with
  * better-sqlite3 are synchronous; keep them so (no awaits inside `db.transaction`).
+ *
+ * A file that cannot serve (not a database, damaged, read-only, a directory) fails here, before
+ * anything listens, with one `DATABASE_UNUSABLE` line: `quick_check` runs when the file is small
+ * enough for it to be cheap, and a no-op write proves the file and its folder take writes.
  */
-export function openDatabase(path: string, options: { checkpointEveryMs?: number } = {}): DbHandle {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+export function openDatabase(
+  path: string,
+  options: { checkpointEveryMs?: number; quickCheck?: boolean } = {},
+): DbHandle {
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = openChecked(path, options.quickCheck ?? true);
+  } catch (err) {
+    sqlite?.close();
+    throw isAppError(err) ? err : databaseError(path, err);
+  }
+  return configure(sqlite, options);
+}
+
+function openChecked(path: string, check: boolean): Database.Database {
+  if (path === ':memory:') return new Database(path);
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new AppError('DATABASE_UNUSABLE', `Datenbank / database ${path} is a directory, not a file`);
+  }
+  mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
+  try {
+    // Reads the header: a file that is not SQLite fails here (SQLITE_NOTADB).
+    sqlite.pragma('journal_mode = WAL');
+    if (check && cheapToCheck(path)) {
+      const problems = quickCheck(sqlite);
+      if (problems) {
+        throw new AppError(
+          'DATABASE_UNUSABLE',
+          `Datenbank / database ${path} is damaged (quick_check: ${problems.slice(0, 300)}); see docs/operations.md "Database faults"`,
+        );
+      }
+    }
+    sqlite.pragma('busy_timeout = 5000');
+    const version = Number(sqlite.pragma('user_version', { simple: true }));
+    try {
+      sqlite.pragma(`user_version = ${version}`);
+    } catch (err) {
+      // Another process writing is no fault of the file.
+      if (sqliteCode(err) !== 'SQLITE_BUSY') throw err;
+    }
+    return sqlite;
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
+}
+
+function configure(sqlite: Database.Database, options: { checkpointEveryMs?: number }): DbHandle {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');

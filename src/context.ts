@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { type DbHandle, openDatabase, runMigrations } from '../db/client.ts';
+import { databaseError, sqliteCode } from '../db/integrity.ts';
 import { type LoadedConcept, loadConceptFile } from './concept/load.ts';
 import { syncConcept } from './concept/sync.ts';
 import type { Config } from './config.ts';
@@ -32,7 +33,8 @@ export function createContext(config: Config, logger: Logger = createLogger(conf
     logger.debug({ ...sync, file: concept.file }, 'concept synced');
   } catch (err) {
     dbh.close();
-    throw err;
+    // A damaged table that quick_check did not reach still fails as one clear line.
+    throw sqliteCode(err) ? databaseError(config.databasePath, err) : err;
   }
   return { config, dbh, concept, logger };
 }

@@ -7,6 +7,7 @@ export const errorCodes = {
   CONFIG_INVALID: { status: 500, title: 'Ungültige Konfiguration / Invalid configuration' },
   CONCEPT_INVALID: { status: 500, title: 'Ungültige Konzeptdatei / Invalid concept file' },
   CONCEPT_NOT_FOUND: { status: 500, title: 'Konzeptdatei nicht gefunden / Concept file not found' },
+  DATABASE_UNUSABLE: { status: 503, title: 'Datenbank nicht nutzbar / Database unusable' },
   NOT_FOUND: { status: 404, title: 'Nicht gefunden / Not found' },
   ROUTE_NOT_FOUND: { status: 404, title: 'Pfad nicht gefunden / Route not found' },
   VALIDATION_FAILED: { status: 400, title: 'Ungültige Eingabe / Invalid input' },

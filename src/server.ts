@@ -45,6 +45,8 @@ async function main(): Promise<void> {
       url: `http://${config.host}:${config.port}`,
       docs: `${config.publicBaseUrl}/docs`,
       database: config.databasePath,
+      // The process to signal: SIGTERM here drains in-flight requests, then exits 0.
+      pid: process.pid,
     },
     'foerdermatch läuft / is running',
   );
@@ -58,12 +60,23 @@ async function main(): Promise<void> {
   );
 }
 
+/** One line an operator can act on for the failures a start commonly meets; else undefined. */
+function startFailure(err: unknown): string | undefined {
+  if (isAppError(err)) return err.message;
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (e?.code === 'EADDRINUSE')
+    return `Adresse belegt / address already in use: ${e.address ?? process.env.HOST ?? ''}:${e.port ?? process.env.PORT ?? ''} (EADDRINUSE); another foerdermatch running? Stop it or set PORT`;
+  if (e?.code === 'EACCES' && e.syscall === 'listen')
+    return `Port ${e.port ?? process.env.PORT ?? ''} not allowed (EACCES); use a port above 1023 or set PORT`;
+  if (e?.code === 'EADDRNOTAVAIL')
+    return `Adresse nicht verfügbar / address not available: ${e.address ?? process.env.HOST ?? ''} (EADDRNOTAVAIL); check HOST`;
+  return undefined;
+}
+
 main().catch((err: unknown) => {
-  if (isAppError(err)) {
-    console.error(`foerdermatch: ${err.message}`);
-  } else {
-    console.error(err);
-  }
+  const line = startFailure(err);
+  if (line) console.error(`foerdermatch: ${line}`);
+  else console.error(err);
   process.exit(1);
 });
 

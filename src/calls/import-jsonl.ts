@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { findDates } from '../../crawlers/dates.ts';
+import { findDates, type RejectedDate } from '../../crawlers/dates.ts';
 import { archivedFrom, type Call, callSchema, computeStatus, type Deadline } from '../domain/call.ts';
 import { type ApplicantType, type SourceId, sourceIds } from '../domain/enums.ts';
-import { zonedTimeToUtc } from '../domain/time.ts';
+import { isRealWallTime, zonedTimeToUtc } from '../domain/time.ts';
 import { zodDetails } from '../errors.ts';
 
 /**
@@ -47,27 +47,38 @@ function zoneRules(source: SourceId): { timeZone: string; dateOnly: { hour: numb
     : { timeZone: 'Europe/Berlin', dateOnly: { hour: 23, minute: 59 } };
 }
 
+/** A deadline that names a day or time that does not exist; the line is rejected, never rolled over. */
+export class InvalidDateError extends Error {
+  constructor(raw: string) {
+    super(`deadlines: "${raw}" is not a real date (no such day or time)`);
+    this.name = 'InvalidDateError';
+  }
+}
+
 /** The dates in a published deadline string, as UTC instants of the source's local time. */
 export function datesIn(text: string, source: SourceId = 'import'): string[] {
   const { timeZone, dateOnly } = zoneRules(source);
   const iso = [
     ...text.matchAll(
-      /(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?/gi,
+      /(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?/gi,
     ),
   ];
   if (iso.length > 0) {
     return iso.map((m) => {
-      const [, y, mo, d, h, mi, offset] = m;
+      const [, y, mo, d, h, mi, sec, offset] = m;
+      const wall = h ? { hour: Number(h), minute: Number(mi) } : dateOnly;
+      const parts = { year: Number(y), month: Number(mo), day: Number(d), ...wall };
+      // Round trip: `2027-02-30` or `T25:99` would roll over into another day; reject instead.
+      if (!isRealWallTime({ ...parts, second: Number(sec ?? 0) })) throw new InvalidDateError(m[0]);
       // An explicit offset is an instant already; otherwise it is a wall time in the source's zone.
       if (offset) return new Date(m[0]).toISOString();
-      const wall = h ? { hour: Number(h), minute: Number(mi) } : dateOnly;
-      return zonedTimeToUtc(
-        { year: Number(y), month: Number(mo), day: Number(d), ...wall },
-        timeZone,
-      ).toISOString();
+      return zonedTimeToUtc(parts, timeZone).toISOString();
     });
   }
-  return findDates(text, { timeZone }).map((p) => {
+  const rejected: RejectedDate[] = [];
+  const found = findDates(text, { timeZone, rejected });
+  if (rejected[0]) throw new InvalidDateError(rejected[0].raw);
+  return found.map((p) => {
     if (p.hasTime) return p.at;
     const [y, mo, d] = p.date.split('-').map(Number) as [number, number, number];
     return zonedTimeToUtc({ year: y, month: mo, day: d, ...dateOnly }, timeZone).toISOString();
@@ -311,6 +322,10 @@ export function parseImportFile(
       seen.set(call.id, line);
       calls.push({ line, fileId, call });
     } catch (err) {
+      if (err instanceof InvalidDateError) {
+        errors.push({ line, reason: err.message });
+        return;
+      }
       const issues =
         err instanceof z.ZodError ? zodDetails(err.issues) : [{ path: '(root)', message: String(err) }];
       errors.push({ line, reason: issues.map((d) => `${d.path}: ${d.message}`).join('; ') });

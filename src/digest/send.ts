@@ -34,7 +34,12 @@ export interface RunDigestsOptions {
   /** Tries per run for temporary failures, and the first backoff delay (doubled, with jitter). */
   tries?: number;
   backoffMs?: number;
+  /** Consecutive failures to reach the mail server after which the run stops (circuit breaker). */
+  breakerLimit?: number;
 }
+
+/** After this many consecutive failures to reach the mail server, a run stops and leaves the rest pending. */
+export const BREAKER_LIMIT = 3;
 
 export interface RunDigestsReport {
   recoveredUnknown: number;
@@ -43,6 +48,11 @@ export interface RunDigestsReport {
   sent: number;
   failed: number;
   deferred: number;
+  /**
+   * Set when the run stopped because the mail server could not be reached `failures` times in a
+   * row: `pending` digests were left in the outbox for the next run.
+   */
+  stopped?: { failures: number; pending: number; error: string };
   preview: {
     subscriberId: number;
     email: string;
@@ -108,11 +118,23 @@ function backoff(baseMs: number, attempt: number): number {
   return baseMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
 }
 
+/** Consecutive failures to reach the server, across rows and attempts; any answer resets it. */
+interface Breaker {
+  limit: number;
+  failures: number;
+  lastError: string;
+  readonly open: boolean;
+}
+
 async function sendRow(
   ctx: AppContext,
   row: DigestRow,
   transport: MailTransport,
-  opts: Required<Pick<RunDigestsOptions, 'tries' | 'backoffMs'>> & { signal?: AbortSignal; now: Date },
+  opts: Required<Pick<RunDigestsOptions, 'tries' | 'backoffMs'>> & {
+    signal?: AbortSignal;
+    now: Date;
+    breaker: Breaker;
+  },
   report: RunDigestsReport,
 ): Promise<void> {
   const db = ctx.dbh.db;
@@ -131,6 +153,10 @@ async function sendRow(
       response = await transport.deliver(mail);
     } catch (err) {
       const f = classifyFailure(err);
+      if (f.unreachable) {
+        opts.breaker.failures++;
+        opts.breaker.lastError = f.message;
+      } else opts.breaker.failures = 0;
       if (f.kind === 'permanent') {
         markFailed(db, row.id, f.message);
         report.failed++;
@@ -143,7 +169,7 @@ async function sendRow(
         log.warn({ error: f.message, attempts }, 'digest given up');
         return;
       }
-      if (attempt + 1 < opts.tries && !opts.signal?.aborted) {
+      if (attempt + 1 < opts.tries && !opts.signal?.aborted && !opts.breaker.open) {
         log.info({ error: f.message, attempt: attempts }, 'temporary failure, retrying');
         await sleep(backoff(opts.backoffMs, attempt));
         countAttempt(db, row.id);
@@ -156,6 +182,7 @@ async function sendRow(
       log.warn({ error: f.message, next }, 'temporary failure, deferred to a later run');
       return;
     }
+    opts.breaker.failures = 0;
     // Accepted: record it before anything else can fail.
     markSent(db, row.id, response, new Date());
     report.sent++;
@@ -196,16 +223,44 @@ export async function runDigests(
   if (options.dryRun) return report;
 
   const transport = options.transport ?? createMailTransport(ctx.config);
+  const breaker: Breaker = {
+    limit: options.breakerLimit ?? BREAKER_LIMIT,
+    failures: 0,
+    lastError: '',
+    get open() {
+      return this.failures >= this.limit;
+    },
+  };
   try {
-    for (const row of duePending(ctx.dbh.db, now)) {
+    const due = duePending(ctx.dbh.db, now);
+    for (const [i, row] of due.entries()) {
       if (options.signal?.aborted) break;
       await sendRow(
         ctx,
         row,
         transport,
-        { tries: options.tries ?? 3, backoffMs: options.backoffMs ?? 2000, signal: options.signal, now },
+        {
+          tries: options.tries ?? 3,
+          backoffMs: options.backoffMs ?? 2000,
+          signal: options.signal,
+          now,
+          breaker,
+        },
         report,
       );
+      if (breaker.open) {
+        // The server is down: every further recipient would wait out the same timeouts.
+        report.stopped = {
+          failures: breaker.failures,
+          pending: due.length - i - 1,
+          error: breaker.lastError,
+        };
+        ctx.logger.error(
+          report.stopped,
+          'mail server unreachable; digest run stopped, the rest stays pending',
+        );
+        break;
+      }
     }
   } finally {
     if (!options.transport) transport.close();

@@ -76,19 +76,38 @@ export type FailureKind = 'temporary' | 'permanent';
  * worth retrying. Permanent: 5xx replies (nodemailer's `permanent` flag), bad credentials or
  * configuration, and addresses the server will never take.
  */
-export function classifyFailure(err: unknown): { kind: FailureKind; message: string } {
+export function classifyFailure(err: unknown): { kind: FailureKind; message: string; unreachable: boolean } {
   const e = err as {
     code?: string;
+    command?: string;
     responseCode?: number;
     permanent?: boolean;
     response?: string;
     message?: string;
   };
   const message = e.response ? `${e.response}` : (e.message ?? String(err));
-  if (typeof e.permanent === 'boolean') return { kind: e.permanent ? 'permanent' : 'temporary', message };
+  const unreachable = isUnreachable(e);
+  if (typeof e.permanent === 'boolean')
+    return { kind: e.permanent ? 'permanent' : 'temporary', message, unreachable };
   if (typeof e.responseCode === 'number')
-    return { kind: e.responseCode >= 500 && e.responseCode !== 503 ? 'permanent' : 'temporary', message };
+    return {
+      kind: e.responseCode >= 500 && e.responseCode !== 503 ? 'permanent' : 'temporary',
+      message,
+      unreachable,
+    };
   if (e.code && ['EAUTH', 'ENOAUTH', 'ECONFIG', 'EENVELOPE', 'EMESSAGE'].includes(e.code))
-    return { kind: 'permanent', message };
-  return { kind: 'temporary', message };
+    return { kind: 'permanent', message, unreachable };
+  return { kind: 'temporary', message, unreachable };
+}
+
+/** nodemailer's codes for "no SMTP session": refused, DNS, timeout, socket, TLS. */
+const UNREACHABLE_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'ECONNREFUSED']);
+
+/**
+ * The server could not be reached or would not talk at all (a 421 greeting: "service not
+ * available"), as opposed to an answer about this one mail. Counted by the circuit breaker.
+ */
+function isUnreachable(e: { code?: string; command?: string; responseCode?: number }): boolean {
+  if (e.code && UNREACHABLE_CODES.has(e.code)) return true;
+  return e.command === 'CONN' && (e.responseCode === 421 || e.responseCode === 554);
 }

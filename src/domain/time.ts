@@ -56,14 +56,44 @@ export function offsetMinutes(ms: number, timeZone: string): number {
   return off;
 }
 
+export interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour?: number;
+  minute?: number;
+  second?: number;
+}
+
+/**
+ * Whether a calendar date and time exists: built into a date and read back, every component is
+ * unchanged. `2027-02-30` (would become 2 March), `2027-13-45` and `25:99` do not exist.
+ */
+export function isRealWallTime(p: WallTime): boolean {
+  const { year, month, day, hour = 0, minute = 0, second = 0 } = p;
+  if (![year, month, day, hour, minute, second].every(Number.isInteger)) return false;
+  const d = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  d.setUTCFullYear(year); // Date.UTC maps years 0–99 to 1900–1999
+  return (
+    d.getUTCFullYear() === year &&
+    d.getUTCMonth() === month - 1 &&
+    d.getUTCDate() === day &&
+    d.getUTCHours() === hour &&
+    d.getUTCMinutes() === minute &&
+    d.getUTCSeconds() === second
+  );
+}
+
 /**
  * The UTC instant of a wall-clock time in a zone (e.g. 17:00 Europe/Brussels), correct across
  * daylight-saving changes: the offset is taken at the instant itself, found in two steps.
+ * Throws a RangeError for a time that does not exist rather than rolling it over into another day.
  */
 export function zonedTimeToUtc(
   parts: { year: number; month: number; day: number; hour: number; minute: number },
   timeZone: string,
 ): Date {
+  if (!isRealWallTime(parts)) throw new RangeError(`not a real date and time: ${JSON.stringify(parts)}`);
   const guess = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute);
   const first = guess - offsetMinutes(guess, timeZone) * 60_000;
   return new Date(guess - offsetMinutes(first, timeZone) * 60_000);

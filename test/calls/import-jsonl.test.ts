@@ -50,6 +50,28 @@ describe('JSON Lines import', () => {
     expect(calls[0]!.call.applicantTypes).toEqual(['municipality']);
   });
 
+  it('rejects impossible dates with the line number instead of rolling them over (issue 12)', () => {
+    const text = [
+      good({ id: 'a', deadlines: ['2027-13-45'] }),
+      good({ id: 'b', deadlines: ['2027-02-30'] }),
+      good({ id: 'c', deadlines: ['2027-05-01T25:99'] }),
+      good({ id: 'd', deadlines: ['30.02.2027'] }),
+      good({ id: 'e', deadlines: ['2027-02-28T23:59:60Z'] }),
+      good({ id: 'f', deadlines: ['2028-02-29'] }), // a leap day exists
+    ].join('\n');
+    const { calls, errors } = parseImportFile(text, now);
+    expect(errors).toEqual([
+      { line: 1, reason: 'deadlines: "2027-13-45" is not a real date (no such day or time)' },
+      { line: 2, reason: 'deadlines: "2027-02-30" is not a real date (no such day or time)' },
+      { line: 3, reason: 'deadlines: "2027-05-01T25:99" is not a real date (no such day or time)' },
+      { line: 4, reason: 'deadlines: "30.02.2027" is not a real date (no such day or time)' },
+      { line: 5, reason: 'deadlines: "2027-02-28T23:59:60Z" is not a real date (no such day or time)' },
+    ]);
+    expect(calls.map((c) => [c.line, c.call.deadlines.map((d) => d.at)])).toEqual([
+      [6, ['2028-02-29T16:00:00.000Z']],
+    ]);
+  });
+
   it('reads ISO dates, ranges and published dates', () => {
     // Date-only EU deadlines are 17:00 Brussels (CET in winter, CEST in summer).
     expect(datesIn('Open 2024-11-05 to 2025-02-04', 'eu-ft')).toEqual([

@@ -81,6 +81,40 @@ describe('foerdermatch crawl / calls / runs (real process, local server)', { tim
     expect(JSON.parse((await cli(['calls', '--json'], db)).stdout)).toEqual([]);
   });
 
+  it('a host name that does not resolve fails that source at once with one line; the others still run (issue 12)', async () => {
+    const fdb = await serveFdb(makeServer()).start();
+    const db = join(tmp(), 'cli.db');
+    const nowhere = 'http://eu.foerdermatch.invalid'; // .invalid never resolves (RFC 6761)
+    const hosts = {
+      EU_FT_API_BASE_URL: nowhere,
+      EU_FT_PORTAL_BASE_URL: nowhere,
+      FDB_BASE_URL: fdb,
+      INTERREG_BASE_URL: 'http://interreg.foerdermatch.invalid',
+      INTERREG_ALGOLIA_BASE_URL: 'http://algolia.foerdermatch.invalid',
+      INTERREG_DE_DK_BASE_URL: 'http://de-dk.foerdermatch.invalid',
+      INTERREG_BSR_BASE_URL: 'http://bsr.foerdermatch.invalid',
+      INTERREG_NORTH_SEA_BASE_URL: 'http://north-sea.foerdermatch.invalid',
+      INTERREG_SOUTH_BALTIC_BASE_URL: 'http://south-baltic.foerdermatch.invalid',
+      SKEW_BASE_URL: 'http://skew.foerdermatch.invalid',
+    };
+    try {
+      // Default retries (3): a retried DNS failure would show as 4 requests.
+      await cli(['crawl'], db, { ...hosts, CRAWL_RETRIES: '3', CRAWL_BACKOFF_MS: '50' });
+      expect.unreachable('should exit non-zero');
+    } catch (err) {
+      const e = err as { code: number; stdout: string };
+      expect(e.code).toBe(3);
+      const lines = e.stdout.split('\n');
+      const eu = lines.findIndex((l) => l.startsWith('eu-ft: '));
+      expect(lines[eu]).toMatch(/^eu-ft: failed — 0 gelistet\/listed.*, 1 Fehler\/errors, 1 requests$/);
+      expect(lines[eu + 1]).toBe(
+        '    ! network: host name eu.foerdermatch.invalid does not resolve (ENOTFOUND): offline or a wrong base URL (http://eu.foerdermatch.invalid/robots.txt)',
+      );
+      expect(lines.find((l) => l.startsWith('skew: '))).toMatch(/^skew: failed .* 1 requests$/);
+      expect(e.stdout).toMatch(/^foerderdatenbank: ok — 13 gelistet\/listed, 13 neu\/new/m);
+    }
+  });
+
   it('rejects an unknown source and a bad --base-url with a clear message (in-process)', async () => {
     const errors: string[] = [];
     const spy = vi.spyOn(console, 'error').mockImplementation((msg: unknown) => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findAnnualDates, findDates, formatInZone, parseDate } from '../../crawlers/dates.ts';
+import {
+  findAnnualDates,
+  findDates,
+  formatInZone,
+  parseDate,
+  type RejectedDate,
+} from '../../crawlers/dates.ts';
 import { zonedTimeToUtc } from '../../crawlers/text.ts';
 
 const BERLIN = { timeZone: 'Europe/Berlin' };
@@ -142,5 +148,36 @@ describe('findAnnualDates', () => {
     expect(found('Anträge bis zum 30.09. stellen')).toEqual([]);
     expect(found('bis zum 29.02. jeden Jahres')).toEqual([]);
     expect(found('bis zum 31.04. jeden Jahres')).toEqual([]);
+  });
+});
+
+describe('impossible dates (issue 12)', () => {
+  it('are never returned as rolled-over instants, and are reported as rejected', () => {
+    for (const text of [
+      'Deadline: 2027-13-45',
+      'Deadline: 2027-02-30',
+      'Deadline: 2027-05-01T25:99',
+      'Deadline: 2027-05-01T23:60',
+      'Frist: 30.02.2027',
+      'Frist: 31. April 2027',
+    ]) {
+      const rejected: RejectedDate[] = [];
+      expect(findDates(text, { ...BERLIN, rejected }), text).toEqual([]);
+      expect(
+        rejected.map((r) => r.raw),
+        text,
+      ).toEqual([text.split(': ')[1]]);
+    }
+    // The round trip keeps real days: a leap day and the last second of a day.
+    expect(findDates('2028-02-29T23:59:59Z', BERLIN).map((d) => d.at)).toEqual(['2028-02-29T23:59:59.000Z']);
+  });
+
+  it('zonedTimeToUtc refuses a time that does not exist instead of rolling it over', () => {
+    expect(() =>
+      zonedTimeToUtc({ year: 2027, month: 2, day: 30, hour: 12, minute: 0 }, 'Europe/Berlin'),
+    ).toThrow(RangeError);
+    expect(() =>
+      zonedTimeToUtc({ year: 2027, month: 5, day: 1, hour: 25, minute: 99 }, 'Europe/Berlin'),
+    ).toThrow(RangeError);
   });
 });

@@ -24,7 +24,7 @@ const page1 = () => JSON.parse(fixture('eu/search-api-page-horizon-trimmed.json'
 describe('eu-ft parsing (recordings)', () => {
   it('reads the search envelope, JSON-in-string keywords and skips truncated budgetOverview values', () => {
     const { totalResults, resultCount, hits, problems } = parseSearchPage(page1());
-    expect(totalResults).toBe(9);
+    expect(totalResults).toBe(8);
     expect(resultCount).toBe(4);
     expect(hits.map((h) => h.identifier)).toEqual([
       'HORIZON-MISS-2027-05-SOIL-01-two-stage',
@@ -281,10 +281,12 @@ describe('eu-ft crawl over HTTP', () => {
     page2.results = page2.results.filter(
       (r: { metadata: { identifier: string[] } }) => r.metadata.identifier[0] !== 'SMP-COSME-2024-CLUSTER-01',
     );
+    // The source's own count drops with it, on every page.
+    const stating7 = (page: { totalResults: number }) => JSON.stringify({ ...page, totalResults: 7 });
     server.route('POST', SEARCH_PATH, async (req) =>
       req.query.get('pageNumber') === '2'
-        ? { body: JSON.stringify(page2) }
-        : { body: fixture(euPages[req.query.get('pageNumber')!] ?? euPages['3']!) },
+        ? { body: stating7(page2) }
+        : { body: stating7(JSON.parse(fixture(euPages[req.query.get('pageNumber')!] ?? euPages['3']!))) },
     );
     const run2 = await crawl();
     expect(run2).toMatchObject({ outcome: 'ok', delistedCount: 1, listed: 6 });
@@ -292,6 +294,30 @@ describe('eu-ft crawl over HTTP', () => {
     expect(smp.delistedAt).toBe(NOW.toISOString());
     expect(smp.status).toBe('closed');
     expect(ids(ctx)).toEqual(ALL);
+  });
+
+  it('impossible search dates give no deadline and a notice, never a rolled-over instant (issue 12)', async () => {
+    const { ctx, crawl, server } = await setup();
+    for (const bad of [
+      '2027-02-30T00:00:00.000+0000',
+      '2027-13-45T00:00:00.000+0000',
+      '2027-05-01T25:99:00.000+0000',
+    ]) {
+      const page2 = JSON.parse(fixture('eu/search-api-page2-constructed.json'));
+      page2.results[3].metadata.deadlineDate = [bad];
+      page2.results[3].checksum = bad; // a changed row, so it is read again
+      server.route('POST', SEARCH_PATH, async (req) =>
+        req.query.get('pageNumber') === '2'
+          ? { body: JSON.stringify(page2) }
+          : { body: fixture(euPages[req.query.get('pageNumber')!] ?? euPages['3']!) },
+      );
+      const run = await crawl();
+      expect(run.outcome).toBe('ok');
+      const cascade = getCall(ctx.dbh.db, 'eu-ft:DIGITAL-2026-SKILLS-10-EDTECH:61200001')!;
+      expect(cascade.deadlines, bad).toEqual([]);
+      expect(cascade.notices, bad).toEqual([`invalid-date: ${bad}`]);
+      expect(cascade.status).not.toBe('open');
+    }
   });
 
   describe('faults', () => {
@@ -420,6 +446,29 @@ describe('eu-ft crawl over HTTP', () => {
       expect(run.outcome).toBe('partial');
       expect(run.errors[0]?.message).toMatch(/listing returned 4 calls, last good listing 7/);
       expect(getCalls(ctx.dbh.db).filter((c) => c.delistedAt !== null)).toEqual([]);
+    });
+
+    it('an empty page 2 under a stated total: partial, nothing marked no longer listed (issue 12)', async () => {
+      const { ctx, crawl, server } = await setup();
+      await crawl();
+      // Page 2 answers 200 with no rows while every page still states 8 results.
+      server.route('POST', SEARCH_PATH, async (req) =>
+        req.query.get('pageNumber') === '1'
+          ? { body: fixture(euPages['1']!) }
+          : { body: fixture(euPages['3']!) },
+      );
+      const run = await crawl();
+      expect(run.outcome).toBe('partial');
+      expect(run.delistedCount).toBe(0);
+      expect(run.errors).toEqual([
+        expect.objectContaining({
+          kind: 'layout',
+          message: expect.stringMatching(/^listing read 4 of the 8 rows the source states/),
+        }),
+      ]);
+      expect(getCalls(ctx.dbh.db).filter((c) => c.delistedAt !== null)).toEqual([]);
+      const row = ctx.dbh.db.select().from(crawlRuns).where(eq(crawlRuns.id, run.runId)).get()!;
+      expect(row).toMatchObject({ outcome: 'partial', delistedCount: 0 });
     });
 
     it('an unreachable site: failed with one network error, no data touched', async () => {

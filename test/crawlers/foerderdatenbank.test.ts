@@ -12,7 +12,7 @@ import { getCall, getCallChanges, getCalls } from '../../src/calls/store.ts';
 import type { AppContext } from '../../src/context.ts';
 import { useTestContext } from '../helpers/context.ts';
 import { type FixtureServer, fixture, useFixtureServer } from '../helpers/fixture-server.ts';
-import { FDB_SEARCH, fastCrawlEnv, serveFdb } from './portals.ts';
+import { FDB_SEARCH, fastCrawlEnv, fdbShPage1, serveFdb } from './portals.ts';
 
 const SITE = 'http://fdb.test';
 const EXIST = 'foerderdatenbank:Bund/BMWi/exist-women-2024';
@@ -179,7 +179,7 @@ function routeSearches(server: FixtureServer, bundesweit: string) {
     if (req.query.get('cl2Processes_Foerdergebiet') === '_bundesweit') return { body: bundesweit };
     if (req.query.get('cl2Processes_Foerdergeber') === 'eu')
       return { body: fixture('bmz/search-eu-empty-constructed.html') };
-    return { body: fixture('bmz/foerderdatenbank-search-results-page1.html') };
+    return { body: fdbShPage1() };
   });
 }
 
@@ -388,12 +388,34 @@ describe('foerderdatenbank crawl over HTTP', () => {
           ? { body: fixture('bmz/search-bundesweit-constructed.html') }
           : req.query.get('cl2Processes_Foerdergeber') === 'eu'
             ? { body: fixture('bmz/search-eu-empty-constructed.html') }
-            : { body: fixture('bmz/foerderdatenbank-search-results-page1.html') },
+            : { body: fdbShPage1() },
     );
     const run = await crawl();
     expect(run.outcome).toBe('partial');
     expect(run.errors[0]).toMatchObject({ kind: 'http', message: expect.stringContaining('500') });
     expect(getCall(ctx.dbh.db, HESSEN)!.delistedAt).toBeNull();
+    expect(ids(ctx)).toHaveLength(13);
+  });
+
+  it('a result list that ends before its stated hit count: partial, nothing delisted (issue 12)', async () => {
+    const { ctx, crawl, server } = await setup();
+    await crawl();
+    // Page 1 of the SH search states 12 hits but comes without its "weiter" link: 10 read.
+    const noNext = fdbShPage1().replace('class="forward button"', 'class="button"');
+    server.route('GET', FDB_SEARCH, (req) =>
+      req.query.get('cl2Processes_Foerdergebiet') === 'schleswig_holstein'
+        ? { body: noNext }
+        : req.query.get('cl2Processes_Foerdergebiet') === '_bundesweit'
+          ? { body: fixture('bmz/search-bundesweit-constructed.html') }
+          : { body: fixture('bmz/search-eu-empty-constructed.html') },
+    );
+    const run = await crawl();
+    expect(run.outcome).toBe('partial');
+    expect(run.delistedCount).toBe(0);
+    expect(run.errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^listing read 10 of the 12 rows/) }),
+    ]);
+    expect(getCalls(ctx.dbh.db).filter((c) => c.delistedAt !== null)).toEqual([]);
     expect(ids(ctx)).toHaveLength(13);
   });
 

@@ -206,6 +206,23 @@ describe('interreg crawl over HTTP', () => {
     }
   });
 
+  it('an index answer with fewer hits than its nbHits: partial, nothing delisted (issue 12)', async () => {
+    const { ctx, crawl, server, ids } = await setup();
+    await crawl();
+    server.route('POST', ALGOLIA_QUERY, () =>
+      served(`interreg/site/algolia/query.json`, (b) => JSON.stringify({ ...JSON.parse(b), hits: [] })),
+    );
+    const run = await crawl();
+    expect(run).toMatchObject({ outcome: 'partial', delistedCount: 0 });
+    expect(run.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^listing read 0 of the 4 rows the source states/),
+      }),
+    ]);
+    expect(ids()).toEqual(ALL_IDS);
+    for (const id of ALL_IDS) expect(getCall(ctx.dbh.db, id)!.delistedAt).toBeNull();
+  });
+
   it('the index down on a fresh database: the programme sites still fill it', async () => {
     const { crawl, server, ids } = await setup();
     server.route('POST', ALGOLIA_QUERY, () => ({ status: 500, body: 'upstream error' }));

@@ -68,6 +68,17 @@ export function serveEu(server: FixtureServer, pages: Record<string, string> = e
 
 export const FDB_SEARCH = '/SiteGlobals/FDB/Forms/Suche/Foederprogrammsuche_Formular.html';
 
+/**
+ * The recorded result page is page 1 of the unfiltered search (2,395 hits). Served as page 1 of
+ * the Schleswig-Holstein search, whose page 2 (constructed) holds the last 2 of 12 programmes, it
+ * states those 12 hits: the crawler treats fewer programmes read than hits stated as partial.
+ */
+export const fdbShPage1 = () =>
+  fixture('bmz/foerderdatenbank-search-results-page1.html').replace(
+    'id="hits--count">2395<',
+    'id="hits--count">12<',
+  );
+
 /** The Förderdatenbank: three searches (SH, bundesweit, EU), session-style page-2 links, detail pages. */
 export function serveFdb(server: FixtureServer, options: { crawlDelay?: number } = {}): FixtureServer {
   server.route('GET', '/robots.txt', () => ({ body: fdbRobots(options.crawlDelay ?? 0.001) }));
@@ -84,7 +95,8 @@ export function serveFdb(server: FixtureServer, options: { crawlDelay?: number }
     if (req.query.get('cl2Processes_Foerderberechtigte') !== 'kommune')
       return { status: 400, body: 'bad filter' };
     const area = req.query.get('cl2Processes_Foerdergebiet');
-    if (area === 'schleswig_holstein') return html('foerderdatenbank-search-results-page1.html');
+    if (area === 'schleswig_holstein')
+      return { body: fdbShPage1(), headers: { 'content-type': 'text/html; charset=UTF-8' } };
     if (area === '_bundesweit') return html('search-bundesweit-constructed.html');
     if (req.query.get('cl2Processes_Foerdergeber') === 'eu') return html('search-eu-empty-constructed.html');
     return { status: 400, body: 'bad filter' };

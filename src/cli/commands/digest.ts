@@ -48,6 +48,11 @@ export function registerDigestCommands(program: Command): void {
         console.log(
           `sent ${r.sent}, deferred ${r.deferred}, failed ${r.failed}, skipped empty ${r.skippedEmpty}, outcome unknown after a crash ${r.recoveredUnknown} (${transport})`,
         );
+        if (r.stopped)
+          throw new AppError(
+            'MAIL_FAILED',
+            `Mailserver nicht erreichbar / mail server unreachable (${r.stopped.failures} failures in a row: ${r.stopped.error}); stopped, ${r.stopped.pending + r.deferred} digest(s) left pending for the next run`,
+          );
         if (r.failed > 0 || r.recoveredUnknown > 0)
           throw new AppError(
             'MAIL_FAILED',
