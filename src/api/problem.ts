@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, type ErrorCode, type ErrorDetail, errorCodes, isAppError } from '../errors.ts';
+import { redactUrl } from './redact.ts';
 
 /** RFC 9457 problem details, with our stable `code` and field-level `errors`. */
 export const problemSchema = z
@@ -29,7 +30,7 @@ export function sendProblem(
     title: errorCodes[code].title,
     status,
     detail,
-    instance: reply.request.url,
+    instance: redactUrl(reply.request.url),
     code,
     ...(errors && errors.length > 0 ? { errors } : {}),
   };
