@@ -17,6 +17,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { authPlugin } from './api/auth.ts';
+import { authFailurePlugin } from './api/auth-failures.ts';
 import { registerProblemHandlers } from './api/problem.ts';
 import { responseCachePlugin } from './api/response-cache.ts';
 import { callRoutes } from './api/routes/calls.ts';
@@ -50,6 +51,19 @@ export interface BuildAppOptions {
 }
 
 /**
+ * Off unless configured: the per-address limits key on the address X-Forwarded-For names, which
+ * any client can write. A hop count trusts that many nearest hops whatever their address (as
+ * Express does; fastify 5 now ignores a bare number), so it fits only an app that is reachable
+ * through its proxies alone; addresses or CIDRs are the safer setting.
+ */
+function trustProxyOption(
+  tp: Config['http']['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof tp === 'number') return (_address, hop) => hop < tp;
+  return typeof tp === 'boolean' ? tp : [...tp];
+}
+
+/**
  * The app factory: everything but listening. Tests call it and use `app.inject`; the server
  * entry listens and starts the schedules.
  */
@@ -60,7 +74,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: config.http.bodyLimitBytes,
-    trustProxy: true,
+    trustProxy: trustProxyOption(config.http.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -119,6 +133,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
+  await app.register(authFailurePlugin, config.http.authFailures);
   await app.register(authPlugin, { ctx });
   await app.register(responseCachePlugin, {
     ctx,
