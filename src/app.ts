@@ -18,7 +18,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { authPlugin } from './api/auth.ts';
 import { authFailurePlugin } from './api/auth-failures.ts';
-import { registerProblemHandlers } from './api/problem.ts';
+import { clientErrorHandler, frameworkErrors, registerProblemHandlers } from './api/problem.ts';
 import { responseCachePlugin } from './api/response-cache.ts';
 import { callRoutes } from './api/routes/calls.ts';
 import { callsCsvRoutes } from './api/routes/calls-csv.ts';
@@ -75,6 +75,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: trustProxyOption(config.http.trustProxy),
+    // Every 4xx is problem+json, also where fastify or Node answer before any route.
+    return503OnClosing: false,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
