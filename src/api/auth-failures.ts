@@ -61,11 +61,14 @@ export class AuthFailureLimiter {
     this.windows.set(key, { failures: 1, resetAt: now + this.windowMs });
   }
 
-  /** Drops ended windows; if a flood of addresses still fills the table, the oldest go first. */
+  /**
+   * Drops ended windows, and under a flood of addresses the oldest. Windows are inserted in the
+   * order they end (same length, a renewed one is re-inserted), so both are at the front and a
+   * prune stops at the first window it keeps: no scan of the whole table per new address.
+   */
   private prune(now: number): void {
-    for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
-    for (const k of this.windows.keys()) {
-      if (this.windows.size < this.maxAddresses) break;
+    for (const [k, w] of this.windows) {
+      if (w.resetAt > now && this.windows.size < this.maxAddresses) break;
       this.windows.delete(k);
     }
   }
