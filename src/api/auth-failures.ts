@@ -76,15 +76,16 @@ export class AuthFailureLimiter {
 
 /**
  * Limits token guessing: every 401 counts against the client's address, and an address that
- * reached the limit gets 429 (with Retry-After) on every private route until its window ends,
- * before any token is looked at, so a right guess cannot be told from a wrong one meanwhile.
- * Registered before the auth plugin; public routes are never blocked.
+ * reached the limit gets 429 (with Retry-After) until its window ends, before any token is
+ * looked at, so a right guess cannot be told from a wrong one meanwhile. Registered before the
+ * auth plugin. Only the probes stay open: a public route may take credentials too (a sign-in
+ * form answering 401), and it must not become the way around the limit.
  */
 export const authFailurePlugin = fp(
   async (app: FastifyInstance, opts: { limit: number; windowMs: number; clock?: () => number }) => {
     const limiter = new AuthFailureLimiter(opts.limit, opts.windowMs, opts.clock);
     app.addHook('onRequest', (req, reply, done) => {
-      if (req.routeOptions.config?.public === true) return done();
+      if (req.routeOptions.config?.probe === true) return done();
       const wait = limiter.blockedFor(addressKey(req.ip));
       if (wait === 0) return done();
       const seconds = Math.ceil(wait / 1000);

@@ -87,9 +87,35 @@ describe('rate limits over HTTP', () => {
     // While blocked, a right guess looks like a wrong one; query tokens count the same.
     expect((await send(port, '/api/action-fields', good)).status).toBe(429);
     expect((await send(port, '/api/calendar.ics?token=fm_guess')).status).toBe(429);
-    // Probes and docs stay open.
+    // Probes stay open; public routes do not (one may take credentials, like a sign-in form).
     expect((await send(port, '/health')).status).toBe(200);
-    expect((await send(port, '/openapi.json')).status).toBe(200);
+    expect((await send(port, '/ready?x=1')).status).toBe(200);
+    expect((await send(port, '/openapi.json')).status).toBe(429);
+  });
+
+  it('limits guessing through a public route that takes credentials (a sign-in form) as well', async () => {
+    const ctx = makeCtx({ AUTH_FAILURES_PER_WINDOW: '3' });
+    const app = await buildApp(ctx.config, { context: ctx });
+    apps.push(app);
+    // Stands in for a sign-in form: public, and 401 for a wrong token.
+    app.post('/test/sign-in', { config: { public: true } }, async (_req, reply) =>
+      reply.status(401).type('text/html').send('<p>wrong token</p>'),
+    );
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (app.server.address() as AddressInfo).port;
+    const post = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/test/sign-in' }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) codes.push(await post());
+    expect(codes).toEqual([401, 401, 401, 429]);
+    expect((await send(port, '/health')).status).toBe(200);
   });
 
   it('counts failures per address, so one address guessing does not lock out others', async () => {
