@@ -278,7 +278,11 @@ export async function runCrawl(
       case 'call': {
         let outcome: ReturnType<typeof upsertCall>;
         try {
-          outcome = upsertCall(db, item.call, { now, crawlRunId: runId });
+          outcome = upsertCall(db, item.call, {
+            now,
+            crawlRunId: runId,
+            onWarning: (message) => cctx.logger.warn({ callId: item.call.id }, message),
+          });
         } catch (err) {
           // A record that fails the Call schema is one bad record, not a broken source.
           const message = err instanceof Error ? err.message.slice(0, 500) : String(err);

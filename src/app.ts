@@ -17,7 +17,8 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { authPlugin } from './api/auth.ts';
-import { registerProblemHandlers } from './api/problem.ts';
+import { authFailurePlugin } from './api/auth-failures.ts';
+import { clientErrorHandler, frameworkErrors, registerProblemHandlers } from './api/problem.ts';
 import { responseCachePlugin } from './api/response-cache.ts';
 import { callRoutes } from './api/routes/calls.ts';
 import { callsCsvRoutes } from './api/routes/calls-csv.ts';
@@ -53,6 +54,19 @@ export interface BuildAppOptions {
 }
 
 /**
+ * Off unless configured: the per-address limits key on the address X-Forwarded-For names, which
+ * any client can write. A hop count trusts that many nearest hops whatever their address (as
+ * Express does; fastify 5 now ignores a bare number), so it fits only an app that is reachable
+ * through its proxies alone; addresses or CIDRs are the safer setting.
+ */
+function trustProxyOption(
+  tp: Config['http']['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof tp === 'number') return (_address, hop) => hop < tp;
+  return typeof tp === 'boolean' ? tp : [...tp];
+}
+
+/**
  * The app factory: everything but listening. Tests call it and use `app.inject`; the server
  * entry listens and starts the schedules.
  */
@@ -65,7 +79,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: config.http.bodyLimitBytes,
-    trustProxy: true,
+    trustProxy: trustProxyOption(config.http.trustProxy),
+    // Every 4xx is problem+json, also where fastify or Node answer before any route.
+    return503OnClosing: false,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -124,6 +142,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
+  await app.register(authFailurePlugin, config.http.authFailures);
   // Before auth: on page routes it turns the session cookie into `req.principal`.
   await app.register(webSessionPlugin, { ctx });
   await app.register(authPlugin, { ctx });

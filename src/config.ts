@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
@@ -27,6 +28,42 @@ const optionalString = z
   .trim()
   .transform((v) => (v === '' ? undefined : v))
   .optional();
+
+/** proxy-addr's names for address ranges (what fastify's `trustProxy` list accepts besides IPs). */
+const proxyRangeNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (proxyRangeNames.has(entry)) return true;
+  const [addr = '', bits, ...rest] = entry.split('/');
+  const family = isIP(addr);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies may name the client in X-Forwarded-For: none by default (any client could pick
+ * its own address and walk around the per-address limits), all (`true`), the nearest `n` hops,
+ * or the listed addresses/CIDRs.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((v, ctx): boolean | number | string[] => {
+    const fail = () => {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected true, false, a hop count, or addresses/CIDRs such as 10.0.0.1,10.1.0.0/16',
+      });
+      return z.NEVER;
+    };
+    if (v === 'true') return true;
+    if (v === 'false') return false;
+    if (/^\d+$/.test(v)) return Number(v) <= 100 ? Number(v) : fail();
+    const list = v.split(',').map((s) => s.trim());
+    return list.every(isAddressOrCidr) ? list : fail();
+  });
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -88,6 +125,9 @@ const envSchema = z.object({
   SOURCE_STALE_HOURS: int(1, 24 * 365).default(72),
   CORS_ORIGINS: optionalString,
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(600),
+  TRUST_PROXY: trustProxy.default(false),
+  AUTH_FAILURES_PER_WINDOW: int(1, 1_000_000).default(20),
+  AUTH_FAILURE_WINDOW_MINUTES: int(1, 24 * 60).default(15),
   BODY_LIMIT_BYTES: int(1024, 100_000_000).default(1_048_576),
   RESPONSE_CACHE_MB: int(0, 4096).default(32),
 });
@@ -140,6 +180,10 @@ export interface Config {
   readonly http: {
     readonly corsOrigins: readonly string[];
     readonly rateLimitPerMinute: number;
+    /** fastify's `trustProxy`: false, true, a hop count, or trusted addresses/CIDRs. */
+    readonly trustProxy: boolean | number | readonly string[];
+    /** Failed authentications (401) per client address and window before it gets 429. */
+    readonly authFailures: { readonly limit: number; readonly windowMs: number };
     readonly bodyLimitBytes: number;
     /** Size of the cache of list responses (0 = off). */
     readonly responseCacheBytes: number;
@@ -238,6 +282,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: {
       corsOrigins: e.CORS_ORIGINS ? e.CORS_ORIGINS.split(',').map((s) => s.trim()) : [],
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      trustProxy: e.TRUST_PROXY,
+      authFailures: { limit: e.AUTH_FAILURES_PER_WINDOW, windowMs: e.AUTH_FAILURE_WINDOW_MINUTES * 60_000 },
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       responseCacheBytes: e.RESPONSE_CACHE_MB * 1_048_576,
     },

@@ -1,6 +1,7 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { type DbHandle, openDatabase, runMigrations } from '../db/client.ts';
 import { databaseError, sqliteCode } from '../db/integrity.ts';
+import { redactUrl } from './api/redact.ts';
 import { type LoadedConcept, loadConceptFile } from './concept/load.ts';
 import { syncConcept } from './concept/sync.ts';
 import type { Config } from './config.ts';
@@ -17,9 +18,38 @@ export interface AppContext {
   logger: Logger;
 }
 
-/** `toStderr` keeps logs out of a command's stdout (which may be JSON piped elsewhere). */
-export function createLogger(config: Config, options: { toStderr?: boolean } = {}): Logger {
-  const opts = { level: config.logLevel, base: { app: 'foerdermatch' } };
+/** The request as fastify logs it, with any `?token=` masked (calendar and feed URLs carry one). */
+function requestSerializer(req: {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}) {
+  return {
+    method: req.method,
+    url: redactUrl(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
+/**
+ * `toStderr` keeps logs out of a command's stdout (which may be JSON piped elsewhere);
+ * `destination` is for tests that read the log.
+ */
+export function createLogger(
+  config: Config,
+  options: { toStderr?: boolean; destination?: DestinationStream } = {},
+): Logger {
+  // Fastify takes serializers of the logger it is given over its own, so this one applies.
+  const opts = {
+    level: config.logLevel,
+    base: { app: 'foerdermatch' },
+    serializers: { req: requestSerializer },
+  };
+  if (options.destination) return pino(opts, options.destination);
   return options.toStderr ? pino(opts, pino.destination(2)) : pino(opts);
 }
 

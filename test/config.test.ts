@@ -51,4 +51,20 @@ describe('loadConfig', () => {
     expect(c.mail.smtpUrl).toBe('smtp://u:p@127.0.0.1:2525');
     expect(c.publicBaseUrl).toBe('https://fm.kiel.de');
   });
+
+  it('trusts no proxy by default and reads TRUST_PROXY as a switch, a hop count or addresses', () => {
+    expect(loadConfig({}).http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+    expect(
+      loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16,::1,fd00::/8,loopback' }).http.trustProxy,
+    ).toEqual(['10.0.0.1', '10.1.0.0/16', '::1', 'fd00::/8', 'loopback']);
+    for (const bad of ['yes', '10.0.0.1/33', '10.0.0', 'example.org', '::1/129', '10.0.0.1,', '1000']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(
+        /TRUST_PROXY: expected true, false, a hop count/,
+      );
+    }
+    expect(loadConfig({}).http.authFailures).toEqual({ limit: 20, windowMs: 15 * 60_000 });
+  });
 });

@@ -143,7 +143,9 @@ function readCards(sqlite: Database.Database, ids: readonly string[]): CallCard[
         identifier: r.identifier,
         title: r.title,
         summary: r.summary,
-        url: r.url,
+        // Rows written before links were checked may hold another scheme (the scheme test is
+        // enough here; new rows are checked in full by \`upsertCall\`).
+        url: r.url && /^https?:\/\//i.test(r.url) ? r.url : null,
         language: r.language,
         openingDate: r.opening_date,
         deadlines: deadlines.get(r.id) ?? [],

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { findDates, type RejectedDate } from '../../crawlers/dates.ts';
-import { archivedFrom, type Call, callSchema, computeStatus, type Deadline } from '../domain/call.ts';
+import {
+  archivedFrom,
+  type Call,
+  callSchema,
+  computeStatus,
+  type Deadline,
+  httpUrlSchema,
+} from '../domain/call.ts';
 import { type ApplicantType, type SourceId, sourceIds } from '../domain/enums.ts';
 import { isRealWallTime, zonedTimeToUtc } from '../domain/time.ts';
 import { zodDetails } from '../errors.ts';
@@ -22,7 +29,7 @@ const lineSchema = z.object({
   deadlines: z.array(z.string()).nullish(),
   funding: z.string().nullish(),
   language: z.string().trim().min(2).max(5).nullish(),
-  url: z.string().nullish(),
+  url: httpUrlSchema.nullish(),
 });
 
 export interface ImportLineError {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { conceptIndex } from '../concept/load.ts';
 import type { AppContext } from '../context.ts';
 import { type CallStatus, callStatuses, type eligibilities, sourceIds } from '../domain/enums.ts';
+import { decimalNumber, wholeNumber } from '../domain/numbers.ts';
 import { berlin, startOfDay } from '../domain/time.ts';
 import { AppError } from '../errors.ts';
 import { cached } from '../sql.ts';
@@ -46,11 +47,11 @@ export const callQuerySchema = z.object({
   deadlineTo: dateOrInstant.optional().describe('a deadline on or before (dates are Europe/Berlin days)'),
   actionField: z.string().max(100).optional().describe('matches this action field (key)'),
   measure: z.string().max(100).optional().describe('matches this measure (id)'),
-  minScore: z.coerce.number().min(0).max(100).optional(),
+  minScore: decimalNumber(0, 100).optional(),
   eligibleOnly: z.enum(['true', 'false']).optional(),
   sort: z.enum(callSorts).optional().describe('default: relevance with q, else deadline'),
   cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  limit: wholeNumber(1, 100).optional(),
 });
 export type CallQueryInput = z.infer<typeof callQuerySchema>;
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { callChanges, callDeadlines, calls } from '../../db/schema/index.ts';
-import { type Call, callSchema, nextDeadline } from '../domain/call.ts';
+import { type Call, callSchema, isHttpUrl, nextDeadline } from '../domain/call.ts';
 
 export type UpsertOutcome = 'new' | 'changed' | 'unchanged';
 
@@ -60,7 +60,8 @@ function rowToCall(row: typeof calls.$inferSelect, deadlines: (typeof callDeadli
     summary: row.summary,
     description: row.description,
     descriptionHtml: row.descriptionHtml ?? undefined,
-    url: row.url ?? undefined,
+    // Rows written before links were checked may hold another scheme: never hand one out.
+    url: row.url && isHttpUrl(row.url) ? row.url : undefined,
     language: row.language,
     openingDate: row.openingDate ?? undefined,
     deadlines: deadlines.map((d) => ({
@@ -134,6 +135,8 @@ export function getCall(db: Db, id: string): StoredCall | undefined {
 export interface UpsertOptions {
   now?: Date;
   crawlRunId?: number | null;
+  /** Told about what was dropped on the way in (a link that is not http(s)). */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -143,6 +146,14 @@ export interface UpsertOptions {
  */
 export function upsertCall(db: Db, input: Call, options: UpsertOptions = {}): UpsertOutcome {
   const call = callSchema.parse(input);
+  // Every call enters the database here: a crawled link that is not http(s) (javascript:, data:)
+  // is dropped, not stored; the call itself is still worth having.
+  if (call.url !== undefined && !isHttpUrl(call.url)) {
+    options.onWarning?.(
+      `${call.id}: link dropped, not an http(s) URL: ${JSON.stringify(call.url.slice(0, 100))}`,
+    );
+    delete call.url;
+  }
   const now = (options.now ?? new Date()).toISOString();
   const hash = contentHash(call);
   const existing = getCall(db, call.id);

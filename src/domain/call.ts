@@ -4,6 +4,25 @@ import { applicantTypes, callStatuses, deadlineStages, sourceIds } from './enums
 const isoInstant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 instant' });
 const isoDate = z.iso.date({ message: 'expected an ISO date YYYY-MM-DD' });
 
+/**
+ * Links we show, mail and put in feeds are http(s) only: a `javascript:` or `data:` URL runs
+ * or smuggles content where it is clicked (the web UI, a mail client, a spreadsheet).
+ */
+export function isHttpUrl(value: string): boolean {
+  if (!/^https?:\/\//i.test(value)) return false;
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export const httpUrlSchema = z
+  .string()
+  .trim()
+  .refine(isHttpUrl, { message: 'expected an http(s) URL such as https://example.org/call' });
+
 export const deadlineSchema = z.object({
   /** The instant in UTC, ISO 8601 with Z. */
   at: isoInstant,

@@ -62,6 +62,9 @@ const plain = (v: string | number | null | undefined): string =>
 /**
  * The calls list as CSV for Excel: UTF-8 with BOM (so umlauts survive), semicolons by default
  * (what German Excel splits on), CRLF line ends, every field quoted when needed.
+ * csv-stringify quotes the separator, quotes and the record delimiter (CRLF) itself, but not a
+ * bare CR or LF; spreadsheet programs end a row at either, which would split the row and start
+ * a cell past the formula guard, so any field holding one is quoted too.
  */
 export function callsCsv(
   items: readonly CsvCallItem[],
@@ -102,5 +105,6 @@ export function callsCsv(
     bom: true,
     delimiter: csvDelimiters[opts.delimiter],
     record_delimiter: 'windows',
+    quoted_match: /[\r\n]/,
   });
 }

@@ -5,6 +5,7 @@ import { getCalls, type StoredCall } from '../calls/store.ts';
 import { conceptIndex } from '../concept/load.ts';
 import type { AppContext } from '../context.ts';
 import type { CallStatus } from '../domain/enums.ts';
+import { decimalNumber } from '../domain/numbers.ts';
 import { AppError } from '../errors.ts';
 
 /** `?actionField=a&actionField=b` or `?actionField=a,b`: both give ['a', 'b']. */
@@ -22,7 +23,7 @@ const list = z
 export const feedQuerySchema = z.object({
   actionField: list,
   measure: list,
-  minScore: z.coerce.number().min(0).max(100).default(40),
+  minScore: decimalNumber(0, 100).default(40),
   token: z.string().optional(),
 });
 export type FeedQuery = z.infer<typeof feedQuerySchema>;

@@ -4,6 +4,7 @@ import { statusAt } from '../calls/query.ts';
 import { callSearchIndex } from '../calls/search-index.ts';
 import type { AppContext } from '../context.ts';
 import { type CallStatus, type Eligibility, eligibilities } from '../domain/enums.ts';
+import { decimalNumber, wholeNumber } from '../domain/numbers.ts';
 import { berlin, startOfDay } from '../domain/time.ts';
 import { AppError } from '../errors.ts';
 import { cached, dataGeneration } from '../sql.ts';
@@ -100,9 +101,9 @@ export const targetMatchesQuerySchema = z.object({
   deadlineFrom: z.iso.date().optional().describe('a deadline on or after this Europe/Berlin day'),
   deadlineTo: z.iso.date().optional().describe('a deadline on or before this Europe/Berlin day'),
   includeExcluded: z.enum(['true', 'false']).optional().describe('also list calls the city cannot apply for'),
-  minScore: z.coerce.number().min(0).max(100).optional(),
+  minScore: decimalNumber(0, 100).optional(),
   cursor: z.string().max(300).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  limit: wholeNumber(1, 100).optional(),
 });
 export type TargetMatchesQuery = z.infer<typeof targetMatchesQuerySchema>;
 

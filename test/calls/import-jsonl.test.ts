@@ -72,6 +72,32 @@ describe('JSON Lines import', () => {
     ]);
   });
 
+  it('accepts only http(s) links and names the line of any other', () => {
+    const bad = [
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'vbscript:msgbox(1)',
+      'ftp://example.org/x',
+      '//example.org/x',
+      '/calls/x',
+      'https://',
+    ];
+    const text = [
+      good({ id: 'ok', url: 'HTTPS://example.org/ok' }),
+      ...bad.map((url, i) => good({ id: `bad-${i}`, url })),
+      good({ id: 'none', url: null }),
+    ].join('\n');
+    const { calls, errors } = parseImportFile(text, now);
+    expect(calls.map((c) => [c.line, c.call.url ?? null])).toEqual([
+      [1, 'HTTPS://example.org/ok'],
+      [bad.length + 2, null],
+    ]);
+    expect(errors.map((e) => e.line)).toEqual(bad.map((_u, i) => i + 2));
+    for (const e of errors)
+      expect(e.reason).toBe('url: expected an http(s) URL such as https://example.org/call');
+  });
+
   it('reads ISO dates, ranges and published dates', () => {
     // Date-only EU deadlines are 17:00 Brussels (CET in winter, CEST in summer).
     expect(datesIn('Open 2024-11-05 to 2025-02-04', 'eu-ft')).toEqual([

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { getCallCards } from '../../src/calls/cards.ts';
 import { getCall, getCallChanges, upsertCall } from '../../src/calls/store.ts';
 import { sampleCall } from '../helpers/calls.ts';
 import { useTestContext } from '../helpers/context.ts';
@@ -19,6 +20,20 @@ describe('call store', () => {
     expect(upsertCall(dbh.db, later, { now: new Date('2026-05-02T05:00:00Z') })).toBe('unchanged');
     expect(getCallChanges(dbh.db, stored.id)).toEqual([]);
     expect(getCall(dbh.db, stored.id)!.lastSeenAt).toBe('2026-05-02T05:00:00.000Z');
+  });
+
+  it('stores no link that is not http(s), says so, and hands out none from older rows', () => {
+    const { dbh } = makeCtx();
+    const warnings: string[] = [];
+    const onWarning = (m: string) => warnings.push(m);
+    expect(upsertCall(dbh.db, sampleCall({ url: 'javascript:alert(1)' }), { onWarning })).toBe('new');
+    const id = sampleCall().id;
+    expect(getCall(dbh.db, id)!.url).toBeUndefined();
+    expect(warnings).toEqual([`${id}: link dropped, not an http(s) URL: "javascript:alert(1)"`]);
+    // A row written before links were checked.
+    dbh.sqlite.prepare('UPDATE calls SET url = ? WHERE id = ?').run('data:text/html,<b>x</b>', id);
+    expect(getCall(dbh.db, id)!.url).toBeUndefined();
+    expect(getCallCards(dbh.sqlite, [id])[0]!.url).toBeNull();
   });
 
   it('records one history entry per changed field, old → new', () => {

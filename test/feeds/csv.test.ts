@@ -80,3 +80,30 @@ describe('calls CSV', () => {
     expect(row?.slice(1, 4)).toEqual(['\'=HYPERLINK("https://evil.example","click")', "'+1", "'@SUM(A1)"]);
   });
 });
+
+describe('calls CSV line breaks inside fields', () => {
+  const now = new Date('2026-11-25T12:00:00Z');
+  // Spreadsheet programs end a row at any unquoted CR, LF or CRLF; parse back the same way.
+  const parseLikeExcel = (csv: string, delimiter: string): string[][] =>
+    parse(csv, { bom: true, delimiter, record_delimiter: ['\r\n', '\n', '\r'] });
+
+  for (const [name, delimiter] of [
+    ['semicolon', ';'],
+    ['comma', ','],
+  ] as const) {
+    it(`quotes every field holding CR or LF, so rows and the formula guard survive (${name})`, () => {
+      const csv = callsCsv(
+        [
+          item({ title: 'a\r=2+2', programme: 'b\n@SUM(A1)', identifier: '=2+2' }),
+          item({ id: 'eu-ft:Y', title: 'c\r\nd', programme: 'plain', identifier: null }),
+        ],
+        { apiBase: 'https://fm.example.org', now, delimiter: name },
+      );
+      const rows = parseLikeExcel(csv, delimiter);
+      expect(rows).toHaveLength(3);
+      for (const r of rows) expect(r).toHaveLength(rows[0]!.length);
+      expect(rows[1]!.slice(0, 4)).toEqual(['eu-ft:X', 'a\r=2+2', 'b\n@SUM(A1)', "'=2+2"]);
+      expect(rows[2]!.slice(0, 4)).toEqual(['eu-ft:Y', 'c\r\nd', 'plain', '']);
+    });
+  }
+});

@@ -4,6 +4,7 @@ import { audit } from '../../auth/tokens.ts';
 import type { AppContext } from '../../context.ts';
 import { listDigests, requeue } from '../../digest/outbox.ts';
 import { digestStates } from '../../domain/enums.ts';
+import { numericId, wholeNumber } from '../../domain/numbers.ts';
 import { AppError } from '../../errors.ts';
 import { problemSchema } from '../problem.ts';
 
@@ -39,7 +40,7 @@ export function digestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           summary: 'Postausgang des Digests / the digest outbox (newest first)',
           querystring: z.object({
             state: z.enum(digestStates).optional(),
-            limit: z.coerce.number().int().min(1).max(500).default(100),
+            limit: wholeNumber(1, 500).default(100),
           }),
           response: { 200: z.object({ items: z.array(digestOut) }) },
         },
@@ -58,7 +59,7 @@ export function digestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: {
           tags: ['digest'],
           summary: 'Fehlgeschlagenen Digest erneut einreihen / requeue a failed digest',
-          params: z.object({ id: z.coerce.number().int().positive() }),
+          params: z.object({ id: numericId }),
           response: {
             200: z.object({ id: z.number().int(), state: z.enum(digestStates) }),
             409: problemSchema,

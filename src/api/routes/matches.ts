@@ -4,6 +4,7 @@ import { callHref, deadlineView, shownDeadline } from '../../calls/view.ts';
 import { conceptIndex } from '../../concept/load.ts';
 import type { AppContext } from '../../context.ts';
 import { callStatuses, eligibilities, sourceIds, verdicts } from '../../domain/enums.ts';
+import { wholeNumber } from '../../domain/numbers.ts';
 import { AppError } from '../../errors.ts';
 import { listFeedback, saveFeedback } from '../../matches/feedback.ts';
 import { listTargetMatches, type TargetMatchItem, targetMatchesQuerySchema } from '../../matches/list.ts';
@@ -192,7 +193,7 @@ export function matchRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           querystring: z.object({
             target: z.string().max(100).optional().describe('action field key or measure id'),
             verdict: z.enum(verdicts).optional(),
-            limit: z.coerce.number().int().min(1).max(1000).optional(),
+            limit: wholeNumber(1, 1000).optional(),
           }),
           response: { 200: z.object({ items: z.array(feedbackOut) }), 400: problemSchema },
         },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { audit } from '../../auth/tokens.ts';
 import type { AppContext } from '../../context.ts';
 import { eligibilities } from '../../domain/enums.ts';
+import { numericId } from '../../domain/numbers.ts';
 import { assertPair } from '../../matches/feedback.ts';
 import { getMatch } from '../../matches/list.ts';
 import {
@@ -184,7 +185,7 @@ export function ruleRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           summary: 'Zu einer früheren Version zurückkehren / roll back to an earlier version (admin)',
           description: 'Creates a new version copying the old one and re-matches all calls.',
           security: [{ bearer: [] }],
-          params: z.object({ version: z.coerce.number().int().min(1) }),
+          params: z.object({ version: numericId }),
           response: { 200: savedOut, 404: problemSchema },
         },
       },

@@ -5,6 +5,7 @@ import { runCrawl } from '../../../crawlers/run.ts';
 import { audit } from '../../auth/tokens.ts';
 import type { AppContext } from '../../context.ts';
 import { crawlOutcomes, sourceIds } from '../../domain/enums.ts';
+import { numericId, wholeNumber } from '../../domain/numbers.ts';
 import { AppError } from '../../errors.ts';
 import { getCrawlRun, listCrawlRuns, sourceHealth } from '../../sources/status.ts';
 import { problemSchema } from '../problem.ts';
@@ -125,7 +126,7 @@ export function sourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags: ['sources'],
           summary: 'Ein Abruflauf / one crawl run (admin)',
           security: [{ bearer: [] }],
-          params: z.object({ id: z.coerce.number().int().min(1) }),
+          params: z.object({ id: numericId }),
           response: { 200: crawlRunOut, 404: problemSchema },
         },
       },
@@ -147,8 +148,8 @@ export function sourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           security: [{ bearer: [] }],
           querystring: z.object({
             source: z.enum(sourceIds).optional(),
-            before: z.coerce.number().int().min(1).optional().describe('runs with a smaller id (next page)'),
-            limit: z.coerce.number().int().min(1).max(200).optional(),
+            before: numericId.optional().describe('runs with a smaller id (next page)'),
+            limit: wholeNumber(1, 200).optional(),
           }),
           response: {
             200: z.object({ items: z.array(crawlRunOut), next: z.string().nullable() }),

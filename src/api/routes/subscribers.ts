@@ -13,6 +13,7 @@ import {
   updateSubscriber,
 } from '../../digest/subscribers.ts';
 import { cadences, languages } from '../../domain/enums.ts';
+import { numericId } from '../../domain/numbers.ts';
 import { AppError } from '../../errors.ts';
 import { problemSchema } from '../problem.ts';
 
@@ -32,7 +33,7 @@ const subscriberOut = z
   })
   .meta({ id: 'Subscriber' });
 
-const idParams = z.object({ id: z.coerce.number().int().positive() });
+const idParams = z.object({ id: numericId });
 const errors = { 400: problemSchema, 404: problemSchema, 409: problemSchema };
 
 /** Admin CRUD for digest subscribers; action fields and measures are checked against the concept. */
