@@ -99,8 +99,10 @@ function Why({ view, e }: { view: View; e: Explanation }) {
         </p>
       )}
       {e.whyNot && e.whyNot.length > 0 && (
-        <>
-          <h4>{t('call.whyNot')}</h4>
+        <details class="why-not">
+          <summary>
+            {t('call.whyNot')} ({e.whyNot.length})
+          </summary>
           <ul>
             {e.whyNot.map((r) => (
               <li>
@@ -111,7 +113,7 @@ function Why({ view, e }: { view: View; e: Explanation }) {
               </li>
             ))}
           </ul>
-        </>
+        </details>
       )}
     </div>
   );

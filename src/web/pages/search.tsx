@@ -155,10 +155,13 @@ function SearchForm({
             ))}
           </select>
         </div>
-        <label class="check filter">
-          <input type="checkbox" name="eligibleOnly" value="true" checked={q.eligibleOnly === 'true'} />{' '}
-          {t('search.eligibleOnly')}
-        </label>
+        <div class="filter filter-end">
+          <label class="check">
+            <input type="checkbox" name="eligibleOnly" value="true" checked={q.eligibleOnly === 'true'} />{' '}
+            {t('search.eligibleOnly')}
+          </label>
+          <button type="submit">{t('search.apply')}</button>
+        </div>
       </fieldset>
     </form>
   );
