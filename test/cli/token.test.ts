@@ -23,6 +23,7 @@ describe('foerdermatch token (real process)', () => {
     const created = run(['token', 'create', '--name', 'Projektleitung Ostsee', '--role', 'admin']);
     const token = created.trim().split('\n').at(-1)!;
     expect(token).toMatch(/^fm_[A-Za-z0-9_-]{20,}$/);
+    expect(created).toContain(`Anmeldelink / sign-in link: http://localhost:3000/sign-in#token=${token}\n`);
 
     const listed = run(['token', 'list', '--json']);
     expect(listed).not.toContain(token);
