@@ -47,6 +47,12 @@ describe('web pages over HTTP', () => {
       .pluck()
       .get() as number;
     expect(matched).toBeGreaterThan(n / 2); // calls with no fit anywhere keep no rows
+    // Per role: administrators see the sources' health first, readers the calls first.
+    const adminStart = (await admin.get('/')).body;
+    expect(adminStart.indexOf('id="sources-title"')).toBeLessThan(adminStart.indexOf('id="soon-title"'));
+    const readerStartFull = (await reader.get('/')).body;
+    expect(readerStartFull.indexOf('id="soon-title"')).toBeLessThan(readerStartFull.indexOf('id="sources-title"'));
+    expect(readerStartFull.indexOf('id="soon-title"')).toBeGreaterThan(0);
     // Past deadlines are closed: status is computed, not recorded.
     const closed = await admin.get('/search?status=closed');
     expect(closed.body).toMatch(/[1-9]\d* Treffer/);

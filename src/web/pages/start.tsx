@@ -153,6 +153,18 @@ export function startPages(ctx: AppContext): FastifyPluginAsyncZod {
               now={now.getTime()}
             />
           );
+          // Administrators look after the sources: their health comes first; readers see calls first.
+          const admin = who.role === 'admin';
+          const health = (
+            <section aria-labelledby="sources-title">
+              <h2 id="sources-title">{t('start.sources')}</h2>
+              <ul class="plain sources">
+                {sources.map((s) => (
+                  <SourceLine view={view} s={s} />
+                ))}
+              </ul>
+            </section>
+          );
           return (
             <>
               <h1>{t('start.welcome', { name: who.name })}</h1>
@@ -161,6 +173,7 @@ export function startPages(ctx: AppContext): FastifyPluginAsyncZod {
                   {t('start.demoLoaded', { n: loaded })}
                 </p>
               )}
+              {admin && !empty && health}
               {empty ? (
                 <EmptyStart view={view} />
               ) : (
@@ -195,14 +208,7 @@ export function startPages(ctx: AppContext): FastifyPluginAsyncZod {
                   </section>
                 </>
               )}
-              <section aria-labelledby="sources-title">
-                <h2 id="sources-title">{t('start.sources')}</h2>
-                <ul class="plain sources">
-                  {sources.map((s) => (
-                    <SourceLine view={view} s={s} />
-                  ))}
-                </ul>
-              </section>
+              {(!admin || empty) && health}
             </>
           );
         });
