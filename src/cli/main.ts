@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors.ts';
 import { registerConceptCommands } from './commands/concept.ts';
 import { registerCrawlCommands } from './commands/crawl.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 import { registerDigestCommands } from './commands/digest.ts';
 import { registerMatchingCommands } from './commands/matching.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
@@ -22,6 +23,7 @@ export function buildCli(): Command {
   registerDigestCommands(program);
   registerCrawlCommands(program);
   registerMatchingCommands(program);
+  registerDemoCommand(program);
   registerTokenCommands(program);
   return program;
 }

@@ -7,7 +7,7 @@ import { archivedFrom, computeStatus, type Deadline, nextDeadline } from '../dom
 import type { DigestState } from '../domain/enums.ts';
 import { changesSince } from './changes.ts';
 import { coverageNotes } from './coverage.ts';
-import { callApiUrl, callListUrl, unsubscribeUrl } from './links.ts';
+import { callListUrl, callPageUrl, unsubscribeUrl } from './links.ts';
 import type { ChangedItem, ClosingItem, DigestContent, DigestDeadline, NewGroup, NewItem } from './model.ts';
 import type { DigestPeriod } from './period.ts';
 import type { SubscriberRow } from './subscribers.ts';
@@ -139,7 +139,7 @@ export function composeDigest(
       ...(c.fundingRate !== undefined ? { fundingRate: c.fundingRate } : {}),
       ...(c.budget ? { budget: c.budget } : {}),
       ...(c.url ? { url: c.url } : {}),
-      apiUrl: callApiUrl(config, callId),
+      pageUrl: callPageUrl(config, callId),
     });
   }
   fresh.sort(rank);
@@ -187,7 +187,7 @@ export function composeDigest(
         callId,
         title: c.title,
         ...(c.url ? { url: c.url } : {}),
-        apiUrl: callApiUrl(config, callId),
+        pageUrl: callPageUrl(config, callId),
         changes: list,
       });
     }
@@ -211,7 +211,7 @@ export function composeDigest(
       ...(c.programme ? { programme: c.programme } : {}),
       deadline: digestDeadline(d) as DigestDeadline,
       ...(c.url ? { url: c.url } : {}),
-      apiUrl: callApiUrl(config, callId),
+      pageUrl: callPageUrl(config, callId),
     });
   }
   closingAll.sort(

@@ -5,13 +5,22 @@ export function callApiUrl(config: Config, callId: string): string {
   return `${config.publicBaseUrl}/api/calls/${encodeURIComponent(callId)}`;
 }
 
+/**
+ * The call's web page (src/web/pages/call.tsx): what people open from a mail, feed or calendar.
+ * Signed out, it leads through sign-in back to the page.
+ */
+export function callPageUrl(config: Config, callId: string): string {
+  return `${config.publicBaseUrl}/calls/${encodeURIComponent(callId)}`;
+}
+
 export function unsubscribeUrl(config: Config, token: string): string {
   return `${config.publicBaseUrl}/unsubscribe/${encodeURIComponent(token)}`;
 }
 
 /**
- * The unabridged list behind a "N more" link: `/api/calls` takes one action field or one
- * measure per request, so links name one target (or none: all open calls above the score).
+ * The unabridged list behind a "N more" link, as the search page (same filters as
+ * `/api/calls`, which takes one action field or one measure per request, so links name one
+ * target, or none: all open calls above the score).
  */
 export function callListUrl(
   config: Config,
@@ -22,7 +31,7 @@ export function callListUrl(
   if (filter.measure) q.set('measure', filter.measure);
   q.set('minScore', String(filter.minScore));
   q.set('status', 'open,forthcoming,open-ended');
-  return `${config.publicBaseUrl}/api/calls?${q.toString()}`;
+  return `${config.publicBaseUrl}/search?${q.toString()}`;
 }
 
 /** Host part for Message-IDs and calendar UIDs, e.g. `foerdermatch.kiel.de`. */

@@ -28,7 +28,7 @@ export interface NewItem {
   fundingRate?: number;
   budget?: Budget;
   url?: string;
-  apiUrl: string;
+  pageUrl: string;
 }
 
 export interface NewGroup {
@@ -52,7 +52,7 @@ export interface ChangedItem {
   callId: string;
   title: string;
   url?: string;
-  apiUrl: string;
+  pageUrl: string;
   changes: Change[];
 }
 
@@ -62,7 +62,7 @@ export interface ClosingItem {
   programme?: string;
   deadline: DigestDeadline;
   url?: string;
-  apiUrl: string;
+  pageUrl: string;
 }
 
 export interface CoverageNote {

@@ -23,9 +23,9 @@ function link(url: string | undefined, label: string): SafeHtml | string {
   return safe ? html`<a href="${safe}" style="${s.link}">${label}</a>` : '';
 }
 
-function links(url: string | undefined, apiUrl: string, t: DigestTexts): SafeHtml {
+function links(url: string | undefined, pageUrl: string, t: DigestTexts): SafeHtml {
   const source = link(url, t.sourcePage);
-  return html`<p style="${s.line}">${source ? html`${source} · ` : ''}${link(apiUrl, t.apiLink)}</p>`;
+  return html`<p style="${s.line}">${source ? html`${source} · ` : ''}${link(pageUrl, t.apiLink)}</p>`;
 }
 
 function item(i: ItemView, t: DigestTexts): SafeHtml {
@@ -36,7 +36,7 @@ ${i.programme ? html`<p style="${s.muted}">${i.programme}</p>` : ''}
 <p style="${s.line}">${i.deadline}</p>
 ${i.details.length > 0 ? html`<p style="${s.line}">${i.details.join(' · ')}</p>` : ''}
 <p style="${s.muted}">${i.eligibility}</p>
-${links(i.url, i.apiUrl, t)}
+${links(i.url, i.pageUrl, t)}
 </div>`;
 }
 
@@ -68,7 +68,7 @@ ${
 ${v.changed.map(
   (c) => html`<div style="${s.card}"><p style="${s.title}">${c.title}</p>
 ${c.lines.map((l) => html`<p style="${s.line}">${l}</p>`)}
-${links(c.url, c.apiUrl, t)}</div>`,
+${links(c.url, c.pageUrl, t)}</div>`,
 )}
 ${more(v.changedMore)}`
     : ''
@@ -80,7 +80,7 @@ ${v.closing.map(
   (c) => html`<div style="${s.card}"><p style="${s.title}">${c.title}</p>
 ${c.programme ? html`<p style="${s.muted}">${c.programme}</p>` : ''}
 <p style="${s.line}">${t.deadline}: ${c.deadline}</p>
-${links(c.url, c.apiUrl, t)}</div>`,
+${links(c.url, c.pageUrl, t)}</div>`,
 )}
 ${more(v.closingMore)}`
     : ''

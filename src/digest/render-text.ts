@@ -11,10 +11,10 @@ export function renderText(v: DigestView): string {
     v.greeting,
     v.empty ? t.nothingNew : t.intro,
   ];
-  const links = (url: string | undefined, apiUrl: string) => {
+  const links = (url: string | undefined, pageUrl: string) => {
     const safe = safeUrl(url);
     if (safe) out.push(`  ${t.sourcePage}: ${safe}`);
-    out.push(`  ${t.apiLink}: ${apiUrl}`);
+    out.push(`  ${t.apiLink}: ${pageUrl}`);
   };
   const more = (label: string | undefined, url = v.moreUrl) => {
     if (label) out.push('', `${label}: ${url}`);
@@ -31,7 +31,7 @@ export function renderText(v: DigestView): string {
         out.push(`  ${oneLine(i.scoreLine)}`, `  ${i.deadline}`);
         if (i.details.length > 0) out.push(`  ${oneLine(i.details.join(' · '))}`);
         out.push(`  ${i.eligibility}`);
-        links(i.url, i.apiUrl);
+        links(i.url, i.pageUrl);
       }
       more(g.more, g.moreUrl);
     }
@@ -41,7 +41,7 @@ export function renderText(v: DigestView): string {
     for (const c of v.changed) {
       out.push('', `* ${oneLine(c.title)}`);
       for (const l of c.lines) out.push(`  ${oneLine(l)}`);
-      links(c.url, c.apiUrl);
+      links(c.url, c.pageUrl);
     }
     more(v.changedMore);
   }
@@ -51,7 +51,7 @@ export function renderText(v: DigestView): string {
       out.push('', `* ${oneLine(c.title)}`);
       if (c.programme) out.push(`  ${oneLine(c.programme)}`);
       out.push(`  ${t.deadline}: ${c.deadline}`);
-      links(c.url, c.apiUrl);
+      links(c.url, c.pageUrl);
     }
     more(v.closingMore);
   }

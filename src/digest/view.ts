@@ -23,7 +23,7 @@ export interface ItemView {
   details: string[];
   eligibility: string;
   url?: string;
-  apiUrl: string;
+  pageUrl: string;
 }
 
 export interface DigestView {
@@ -34,9 +34,9 @@ export interface DigestView {
   greeting: string;
   empty: boolean;
   groups: { heading: string; items: ItemView[]; more?: string; moreUrl: string }[];
-  changed: { title: string; lines: string[]; url?: string; apiUrl: string }[];
+  changed: { title: string; lines: string[]; url?: string; pageUrl: string }[];
   changedMore?: string;
-  closing: { title: string; programme?: string; deadline: string; url?: string; apiUrl: string }[];
+  closing: { title: string; programme?: string; deadline: string; url?: string; pageUrl: string }[];
   closingMore?: string;
   coverage: string[];
   moreUrl: string;
@@ -100,14 +100,14 @@ export function buildView(d: DigestContent, now: Date): DigestView {
         ].filter(Boolean),
         eligibility: i.eligibility === 'eligible' ? t.eligible : t.unclear,
         ...(i.url ? { url: i.url } : {}),
-        apiUrl: i.apiUrl,
+        pageUrl: i.pageUrl,
       })),
     })),
     changed: d.changed.map((c) => ({
       title: c.title,
       lines: c.changes.map((x) => changeLine(x, t, lang, now)),
       ...(c.url ? { url: c.url } : {}),
-      apiUrl: c.apiUrl,
+      pageUrl: c.pageUrl,
     })),
     ...(d.changedMore > 0 ? { changedMore: t.more(d.changedMore) } : {}),
     closing: d.closingSoon.map((c) => ({
@@ -115,7 +115,7 @@ export function buildView(d: DigestContent, now: Date): DigestView {
       ...(c.programme ? { programme: c.programme } : {}),
       deadline: formatDeadline(c.deadline, now, lang),
       ...(c.url ? { url: c.url } : {}),
-      apiUrl: c.apiUrl,
+      pageUrl: c.pageUrl,
     })),
     ...(d.closingMore > 0 ? { closingMore: t.more(d.closingMore) } : {}),
     coverage: d.coverage.map((c) =>

@@ -1,7 +1,7 @@
 import { Feed } from 'feed';
 import type { AppContext } from '../context.ts';
 import { escapeHtml, safeUrl } from '../digest/html.ts';
-import { callApiUrl, publicHost } from '../digest/links.ts';
+import { callPageUrl, publicHost } from '../digest/links.ts';
 import { type FeedQuery, selectMatchingCalls } from './selection.ts';
 
 export const FEED_LIMIT = 100;
@@ -31,14 +31,14 @@ export function buildAtomFeed(ctx: AppContext, q: FeedQuery, selfUrl: string): s
   });
   for (const s of selected) {
     const c = s.call;
-    const apiUrl = callApiUrl(ctx.config, c.id);
+    const pageUrl = callPageUrl(ctx.config, c.id);
     const deadline = c.deadlines.find((d) => Date.parse(d.at) >= Date.now()) ?? c.deadlines.at(-1);
     feed.addItem({
       id: `tag:${host},2026:call/${encodeURIComponent(c.id)}`,
       // The library declares title and summary as type="html": crawled text is escaped first so
       // a reader shows it as text, never as markup.
       title: escapeHtml(c.title),
-      link: safeUrl(c.url) ?? apiUrl,
+      link: safeUrl(c.url) ?? pageUrl,
       date: new Date(c.firstSeenAt),
       published: new Date(c.firstSeenAt),
       description: escapeHtml(
@@ -47,7 +47,7 @@ export function buildAtomFeed(ctx: AppContext, q: FeedQuery, selfUrl: string): s
           `Passung / fit ${s.score}/100 – ${s.reason}`,
           deadline ? `Frist / deadline: ${deadline.raw} (${deadline.at})` : undefined,
           s.eligibility === 'unclear' ? 'Antragsberechtigung unklar / eligibility unclear' : undefined,
-          apiUrl,
+          pageUrl,
         ]
           .filter(Boolean)
           .join(' · '),

@@ -2,7 +2,7 @@ import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalAlarmType, ICalCalendarMethod, ICalEventTransparency } from 'ical-generator';
 import type { AppContext } from '../context.ts';
 import { safeUrl } from '../digest/html.ts';
-import { callApiUrl, publicHost } from '../digest/links.ts';
+import { callPageUrl, publicHost } from '../digest/links.ts';
 import { localDateTime } from '../domain/zoned-time.ts';
 import { type FeedQuery, selectMatchingCalls } from './selection.ts';
 
@@ -29,7 +29,7 @@ export function buildCalendar(ctx: AppContext, q: FeedQuery, now = new Date()): 
   for (const s of selected) {
     s.call.deadlines.forEach((d, position) => {
       const label = d.label ? ` (${d.label})` : '';
-      const apiUrl = callApiUrl(ctx.config, s.call.id);
+      const pageUrl = callPageUrl(ctx.config, s.call.id);
       cal.createEvent({
         id: `deadline-${encodeURIComponent(s.call.id)}-${position}@${host}`,
         // Wall-clock time plus TZID: ical-generator would format a Date in the host's zone.
@@ -43,11 +43,11 @@ export function buildCalendar(ctx: AppContext, q: FeedQuery, now = new Date()): 
           s.eligibility === 'unclear' ? 'Antragsberechtigung unklar / eligibility unclear' : undefined,
           `Veröffentlicht / published: ${d.raw}`,
           safeUrl(s.call.url),
-          apiUrl,
+          pageUrl,
         ]
           .filter(Boolean)
           .join('\n'),
-        url: safeUrl(s.call.url) ?? apiUrl,
+        url: safeUrl(s.call.url) ?? pageUrl,
         transparency: ICalEventTransparency.TRANSPARENT,
         alarms: [
           {

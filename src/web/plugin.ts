@@ -7,6 +7,10 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
 import { isAppError } from '../errors.ts';
 import { translator } from './i18n.ts';
+import { callPages } from './pages/call.tsx';
+import { exportPages } from './pages/exports.tsx';
+import { fieldPages } from './pages/fields.tsx';
+import { searchPages } from './pages/search.tsx';
 import { signInPages } from './pages/sign-in.tsx';
 import { startPages } from './pages/start.tsx';
 import { sendMessagePage } from './render.tsx';
@@ -53,5 +57,9 @@ export function webPages(ctx: AppContext): FastifyPluginAsyncZod {
 
     await app.register(signInPages(ctx));
     await app.register(startPages(ctx));
+    await app.register(searchPages(ctx));
+    await app.register(fieldPages(ctx));
+    await app.register(callPages(ctx));
+    await app.register(exportPages(ctx));
   };
 }

@@ -52,6 +52,12 @@ export function withParam(url: string, name: string, value: string): string {
   return `${u.pathname}${u.search}`;
 }
 
+export function withoutParam(url: string, name: string): string {
+  const u = new URL(url, 'http://x');
+  u.searchParams.delete(name);
+  return `${u.pathname}${u.search}`;
+}
+
 /**
  * A return path after sign-in: only a same-origin relative path ("/x", not "//host" or
  * "/\host", no scheme, no control characters); anything else becomes "/".

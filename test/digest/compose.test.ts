@@ -42,7 +42,7 @@ describe('composing a digest', () => {
     expect(p.subject).toBe('Fördermittel-Digest KW 48/2026: 35 neu');
     expect(p.content.groups[0]?.more).toBe(5);
     const more =
-      'https://fm.example.org/api/calls?actionField=ostseeraum&minScore=40&status=open%2Cforthcoming%2Copen-ended';
+      'https://fm.example.org/search?actionField=ostseeraum&minScore=40&status=open%2Cforthcoming%2Copen-ended';
     expect(p.html).toContain(
       `<a href="${more.replaceAll('&', '&amp;')}" style="color:#0a58a8;">5 weitere →</a>`,
     );

@@ -174,7 +174,7 @@ describe('digest sending over real SMTP', () => {
       'Do., 04.03.2027, 17:00 Uhr (Brüssel) · Do., 04.03.2027, 17:00 Uhr (Berlin) – in 101 Tagen',
     );
     expect(text).toContain('Do., 20.05.2027, 12:00 Uhr (Berlin) – in 178 Tagen');
-    expect(text).toContain('https://foerdermatch.example.org/api/calls/eu-ft%3ATWIN');
+    expect(text).toContain('https://foerdermatch.example.org/calls/eu-ft%3ATWIN');
   });
 
   it('escapes every crawled string and drops non-http links', () => {

@@ -1,9 +1,9 @@
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll } from 'vitest';
+import { launchChromium } from '../../scripts/chromium.ts';
 import { type App, buildApp } from '../../src/app.ts';
 import { createToken } from '../../src/auth/tokens.ts';
 import type { AppContext } from '../../src/context.ts';
@@ -14,43 +14,6 @@ import { useTestContext } from './context.ts';
  * Chromium (Debian's `chromium`, installed by .ci/run) through playwright-core. If no browser
  * can be found or started, the tests fail: nothing is skipped.
  */
-
-/** `CHROMIUM_PATH`, else the first of chromium / chromium-browser / google-chrome on PATH. */
-export function findChromium(): string {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) return fromEnv;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-      const file = join(dir, name);
-      try {
-        accessSync(file, constants.X_OK);
-        return file;
-      } catch {
-        // not here
-      }
-    }
-  }
-  throw new Error(
-    'No Chromium found for the browser tests: install it (apt-get install -y chromium) or set CHROMIUM_PATH.',
-  );
-}
-
-/** A fresh headless Chromium (playwright gives each launch a new temporary profile). */
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: findChromium(),
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

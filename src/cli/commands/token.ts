@@ -37,9 +37,10 @@ export function registerTokenCommands(program: Command): void {
           process.stdout.write(`${JSON.stringify(t)}\n`);
           return;
         }
+        // The token stays the last line: scripts read it from there.
         process.stdout.write(
-          `Token #${t.id} "${t.name}" (${t.role}) — nur jetzt sichtbar / shown only now:\n${t.token}\n` +
-            `Anmeldelink / sign-in link:\n${signInLink(ctx.config.publicBaseUrl, t.token)}\n`,
+          `Anmeldelink / sign-in link: ${signInLink(ctx.config.publicBaseUrl, t.token)}\n` +
+            `Token #${t.id} "${t.name}" (${t.role}) — nur jetzt sichtbar / shown only now:\n${t.token}\n`,
         );
       });
     });
