@@ -51,7 +51,9 @@ describe('web pages over HTTP', () => {
     const adminStart = (await admin.get('/')).body;
     expect(adminStart.indexOf('id="sources-title"')).toBeLessThan(adminStart.indexOf('id="soon-title"'));
     const readerStartFull = (await reader.get('/')).body;
-    expect(readerStartFull.indexOf('id="soon-title"')).toBeLessThan(readerStartFull.indexOf('id="sources-title"'));
+    expect(readerStartFull.indexOf('id="soon-title"')).toBeLessThan(
+      readerStartFull.indexOf('id="sources-title"'),
+    );
     expect(readerStartFull.indexOf('id="soon-title"')).toBeGreaterThan(0);
     // Past deadlines are closed: status is computed, not recorded.
     const closed = await admin.get('/search?status=closed');
