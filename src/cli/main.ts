@@ -6,6 +6,7 @@ import { registerCrawlCommands } from './commands/crawl.ts';
 import { registerDigestCommands } from './commands/digest.ts';
 import { registerMatchingCommands } from './commands/matching.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
+import { registerPursuitCommands } from './commands/pursuit.ts';
 import { registerSubscriberCommands } from './commands/subscriber.ts';
 import { registerTokenCommands } from './commands/token.ts';
 
@@ -23,6 +24,7 @@ export function buildCli(): Command {
   registerCrawlCommands(program);
   registerMatchingCommands(program);
   registerTokenCommands(program);
+  registerPursuitCommands(program);
   return program;
 }
 
