@@ -26,6 +26,7 @@ import { digestRoutes } from './api/routes/digests.ts';
 import { feedRoutes } from './api/routes/feeds.ts';
 import { healthRoutes } from './api/routes/health.ts';
 import { matchRoutes } from './api/routes/matches.ts';
+import { pursuitRoutes } from './api/routes/pursuits.ts';
 import { ruleRoutes } from './api/routes/rules.ts';
 import { sourceRoutes } from './api/routes/sources.ts';
 import { subscriberRoutes } from './api/routes/subscribers.ts';
@@ -136,6 +137,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(matchRoutes(ctx));
   await app.register(sourceRoutes(ctx));
   await app.register(ruleRoutes(ctx));
+  await app.register(pursuitRoutes(ctx));
 
   if (ownsContext) app.addHook('onClose', async () => ctx.dbh.close());
   return app;

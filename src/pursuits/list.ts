@@ -13,7 +13,23 @@ const statusList = z
   .transform((v) => v.split(',').map((s) => s.trim()))
   .pipe(z.array(z.enum(pursuitStatuses)));
 
-export const pursuitFilterSchema = z.object({
+/** The filter as a query string sends it (the API documents this one); parsed by `listPursuits`. */
+export const pursuitQuerySchema = z.object({
+  owner: z.string().max(20).optional().describe('a token id, or "me"'),
+  status: z.string().max(200).optional().describe('one or more statuses, separated by commas'),
+  measure: z.string().max(100).optional(),
+  deadlineFrom: z.iso
+    .date()
+    .optional()
+    .describe("the call's next deadline on or after this Europe/Berlin day"),
+  deadlineTo: z.iso
+    .date()
+    .optional()
+    .describe("the call's next deadline on or before this Europe/Berlin day"),
+  deadlineMissed: z.enum(['true', 'false']).optional(),
+});
+
+const pursuitFilterSchema = z.object({
   owner: z
     .union([z.literal('me'), z.coerce.number().int().min(1)])
     .optional()
@@ -30,7 +46,7 @@ export const pursuitFilterSchema = z.object({
     .describe("the call's next deadline on or before this Europe/Berlin day"),
   deadlineMissed: z.enum(['true', 'false']).optional(),
 });
-export type PursuitFilter = z.input<typeof pursuitFilterSchema>;
+export type PursuitFilter = z.input<typeof pursuitQuerySchema>;
 
 /**
  * Pursuits by owner, status, measure and the call's next deadline, soonest deadline first
