@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { publicHost } from '../digest/links.ts';
+import { calendarDaysUntil } from '../domain/zoned-time.ts';
 import { reminderMail } from './mail.ts';
 import { enqueue } from './outbox.ts';
 import { readPursuits } from './read.ts';
@@ -38,7 +39,8 @@ export function queueReminders(ctx: AppContext, now: Date): number {
         kind: 'reminder',
         key: `reminder:${lead}:${d.at}`,
         toEmail: p.owner.email,
-        content: reminderMail(ctx.config, p, lead, now),
+        // The text says the calendar days actually left, which is less than `lead` when a run was missed.
+        content: reminderMail(ctx.config, p, calendarDaysUntil(new Date(d.at), now), now),
         host,
       },
       now,
