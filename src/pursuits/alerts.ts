@@ -56,7 +56,10 @@ export function scanCallChanges(ctx: AppContext, now: Date): number {
       const prev = spans.get(r.field);
       spans.set(r.field, { field: r.field, from: prev ? prev.from : from, to });
     }
+    // In the order of `alertFields`: the deadline first, as the mail reads.
+    const order = (f: string) => (alertFields as readonly string[]).indexOf(f);
     const changes = [...spans.values()]
+      .sort((a, b) => order(a.field) - order(b.field))
       .filter((c) => JSON.stringify(c.from) !== JSON.stringify(c.to))
       .map((c) => (textFields.has(c.field) ? { field: c.field, from: null, to: null } : c));
     const through = list.at(-1)!.changeId;
