@@ -22,6 +22,7 @@ import { responseCachePlugin } from './api/response-cache.ts';
 import { callRoutes } from './api/routes/calls.ts';
 import { callsCsvRoutes } from './api/routes/calls-csv.ts';
 import { conceptRoutes } from './api/routes/concept.ts';
+import { coverageRoutes } from './api/routes/coverage.ts';
 import { digestRoutes } from './api/routes/digests.ts';
 import { feedRoutes } from './api/routes/feeds.ts';
 import { healthRoutes } from './api/routes/health.ts';
@@ -138,6 +139,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(sourceRoutes(ctx));
   await app.register(ruleRoutes(ctx));
   await app.register(pursuitRoutes(ctx));
+  await app.register(coverageRoutes(ctx));
 
   if (ownsContext) app.addHook('onClose', async () => ctx.dbh.close());
   return app;
