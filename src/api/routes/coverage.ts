@@ -32,7 +32,7 @@ const coverageOut = z
             score: z.number(),
             eligibility: z.enum(['eligible', 'unclear']),
             status: z.string(),
-            nextDeadline: z.object({ at: z.string(), timeZone: z.string() }).passthrough().nullable(),
+            nextDeadline: z.object({ at: z.string(), timeZone: z.string() }).loose().nullable(),
           })
           .nullable(),
         nearestDeadline: z.object({ callId: z.string(), at: z.string(), timeZone: z.string() }).nullable(),
