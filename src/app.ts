@@ -23,10 +23,12 @@ import { responseCachePlugin } from './api/response-cache.ts';
 import { callRoutes } from './api/routes/calls.ts';
 import { callsCsvRoutes } from './api/routes/calls-csv.ts';
 import { conceptRoutes } from './api/routes/concept.ts';
+import { coverageRoutes } from './api/routes/coverage.ts';
 import { digestRoutes } from './api/routes/digests.ts';
 import { feedRoutes } from './api/routes/feeds.ts';
 import { healthRoutes } from './api/routes/health.ts';
 import { matchRoutes } from './api/routes/matches.ts';
+import { pursuitRoutes } from './api/routes/pursuits.ts';
 import { ruleRoutes } from './api/routes/rules.ts';
 import { sourceRoutes } from './api/routes/sources.ts';
 import { subscriberRoutes } from './api/routes/subscribers.ts';
@@ -162,6 +164,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(matchRoutes(ctx));
   await app.register(sourceRoutes(ctx));
   await app.register(ruleRoutes(ctx));
+  await app.register(pursuitRoutes(ctx));
+  await app.register(coverageRoutes(ctx));
   await app.register(webPages(ctx));
 
   if (ownsContext) app.addHook('onClose', async () => ctx.dbh.close());

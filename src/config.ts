@@ -87,6 +87,19 @@ const envSchema = z.object({
   DIGEST_SEND_EMPTY: bool.default(true),
   DIGEST_CRON: cron.default('0 7 * * *'),
   SCHEDULER_ENABLED: bool.default(true),
+  /** Days before a pursued call's deadline on which its owner is reminded, e.g. "28,7,2". */
+  PURSUIT_REMINDER_DAYS: z
+    .string()
+    .trim()
+    .refine(
+      (v) => v.split(',').every((d) => /^\s*\d{1,3}\s*$/.test(d) && Number(d) >= 1 && Number(d) <= 365),
+      {
+        message: 'expected whole days from 1 to 365 separated by commas, such as "28,7,2"',
+      },
+    )
+    .default('28,7,2'),
+  /** Pursuit mails (reminders, call-change alerts): hourly by default, so alerts follow crawls. */
+  PURSUIT_CRON: cron.default('20 * * * *'),
   CRAWL_CONTACT: z.string().trim().min(3).default('foerdermatch@localhost'),
   CRAWL_MIN_DELAY_MS: int(0, 600_000).default(1000),
   CRAWL_TIMEOUT_MS: int(100, 600_000).default(30_000),
@@ -151,6 +164,7 @@ export interface Config {
     readonly digestCron: string;
   };
   readonly scheduler: { readonly enabled: boolean };
+  readonly pursuits: { readonly reminderDays: readonly number[]; readonly cron: string };
   readonly crawl: {
     readonly contact: string;
     readonly userAgent: string;
@@ -234,6 +248,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       digestCron: e.DIGEST_CRON,
     },
     scheduler: { enabled: e.SCHEDULER_ENABLED },
+    pursuits: {
+      reminderDays: [...new Set(e.PURSUIT_REMINDER_DAYS.split(',').map((d) => Number(d.trim())))].sort(
+        (a, b) => b - a,
+      ),
+      cron: e.PURSUIT_CRON,
+    },
     crawl: {
       contact: e.CRAWL_CONTACT,
       userAgent: `foerdermatch/0.1 (+mailto:${e.CRAWL_CONTACT})`,

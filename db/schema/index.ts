@@ -4,4 +4,5 @@ export * from './concept.ts';
 export * from './crawl-runs.ts';
 export * from './digests.ts';
 export * from './matching.ts';
+export * from './pursuits.ts';
 export * from './sessions.ts';

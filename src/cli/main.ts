@@ -7,6 +7,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerDigestCommands } from './commands/digest.ts';
 import { registerMatchingCommands } from './commands/matching.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
+import { registerPursuitCommands } from './commands/pursuit.ts';
 import { registerSubscriberCommands } from './commands/subscriber.ts';
 import { registerTokenCommands } from './commands/token.ts';
 
@@ -25,6 +26,7 @@ export function buildCli(): Command {
   registerMatchingCommands(program);
   registerDemoCommand(program);
   registerTokenCommands(program);
+  registerPursuitCommands(program);
   return program;
 }
 

@@ -3,6 +3,7 @@ import { calls, digestItems, digests, matches } from '../../db/schema/index.ts';
 import { getCalls, type StoredCall } from '../calls/store.ts';
 import { conceptIndex } from '../concept/load.ts';
 import type { AppContext } from '../context.ts';
+import { gapsByField } from '../coverage/gaps.ts';
 import { archivedFrom, computeStatus, type Deadline, nextDeadline } from '../domain/call.ts';
 import type { DigestState } from '../domain/enums.ts';
 import { changesSince } from './changes.ts';
@@ -234,6 +235,7 @@ export function composeDigest(
     closingSoon,
     closingMore: closingAll.length - closingSoon.length,
     coverage: coverageNotes(ctx.dbh.db),
+    gaps: gapsByField(ctx, subscriber, now).map(({ actionFieldKey: _key, ...g }) => g),
     moreUrl: callListUrl(config, {
       ...(subscriber.actionFields.length + subscriber.measures.length === 1
         ? subscriber.actionFields[0]

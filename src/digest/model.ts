@@ -74,6 +74,14 @@ export interface CoverageNote {
   lastOkAt?: string;
 }
 
+/** Funding gaps of one followed action field (src/coverage/gaps.ts). */
+export interface GapLine {
+  actionFieldNumber: number;
+  actionFieldName: string;
+  gaps: number;
+  measures: number;
+}
+
 export interface DigestContent {
   version: 1;
   period: string;
@@ -91,6 +99,8 @@ export interface DigestContent {
   closingSoon: ClosingItem[];
   closingMore: number;
   coverage: CoverageNote[];
+  /** One line per followed action field: measures without a fitting call in 12 months. Absent in older rows. */
+  gaps?: GapLine[];
   /** The subscriber's open calls in full, behind "N more" of the changed and closing-soon sections. */
   moreUrl: string;
   unsubscribeUrl: string;

@@ -159,7 +159,7 @@ export function markSkipped(db: Db, id: number, reason: string): void {
   db.update(digests).set({ state: 'skipped', lastError: reason }).where(eq(digests.id, id)).run();
 }
 
-function ownerAlive(claimedBy: string | null): boolean | undefined {
+export function ownerAlive(claimedBy: string | null): boolean | undefined {
   const m = claimedBy ? /^(\d+)@(.+)$/.exec(claimedBy) : null;
   if (!m || m[2] !== hostname()) return undefined; // another host: cannot tell
   if (Number(m[1]) === process.pid) return true;

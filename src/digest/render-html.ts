@@ -86,6 +86,12 @@ ${more(v.closingMore)}`
     : ''
 }
 ${
+  v.gaps.length > 0
+    ? html`<div style="${s.note}"><strong>${t.gapsSection}</strong>
+${v.gaps.map((l) => html`<p style="${s.line}">${l}</p>`)}</div>`
+    : ''
+}
+${
   v.coverage.length > 0
     ? html`<div style="${s.note}"><strong>${t.coverageSection}</strong>
 ${v.coverage.map((l) => html`<p style="${s.line}">${l}</p>`)}</div>`

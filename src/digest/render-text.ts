@@ -55,6 +55,10 @@ export function renderText(v: DigestView): string {
     }
     more(v.closingMore);
   }
+  if (v.gaps.length > 0) {
+    section(t.gapsSection);
+    for (const l of v.gaps) out.push(oneLine(l));
+  }
   if (v.coverage.length > 0) {
     section(t.coverageSection);
     for (const l of v.coverage) out.push(oneLine(l));

@@ -19,6 +19,8 @@ export interface DigestTexts {
   changedSection: string;
   closingSection: string;
   coverageSection: string;
+  gapsSection: string;
+  gapLine: (n: number, name: string, gaps: number, measures: number) => string;
   coverageLine: (
     name: string,
     outcome: 'failed' | 'blocked' | 'partial',
@@ -61,6 +63,9 @@ const de: DigestTexts = {
   changedSection: 'Geänderte Aufrufe',
   closingSection: 'Fristen in den nächsten 14 Tagen',
   coverageSection: 'Hinweis zur Abdeckung',
+  gapsSection: 'Förderlücken',
+  gapLine: (n, name, gaps, measures) =>
+    `Handlungsfeld ${n} ${name}: ${gaps === 0 ? `alle ${measures === 1 ? 'Maßnahme hat' : `${measures} Maßnahmen haben`} einen passenden Aufruf` : `${gaps} ${gaps === 1 ? 'Maßnahme' : 'Maßnahmen'} ohne passenden Aufruf`} (12 Monate)`,
   coverageLine: (name, outcome, runs, lastOk) =>
     `${name}: ${runs === 1 ? 'der letzte Abruf ist' : `die letzten ${runs} Abrufe sind`} ${{ failed: 'fehlgeschlagen', blocked: 'blockiert worden', partial: 'unvollständig geblieben' }[outcome]}${lastOk ? ` (zuletzt vollständig am ${lastOk})` : ''}; neue Aufrufe dieser Quelle können fehlen.`,
   deadlineMoved: 'Frist verschoben',
@@ -98,6 +103,9 @@ const en: DigestTexts = {
   changedSection: 'Changed calls',
   closingSection: 'Deadlines in the next 14 days',
   coverageSection: 'Coverage note',
+  gapsSection: 'Funding gaps',
+  gapLine: (n, name, gaps, measures) =>
+    `Action field ${n} ${name}: ${gaps === 0 ? `${measures === 1 ? 'the measure has' : `all ${measures} measures have`} a fitting call` : `${gaps} ${gaps === 1 ? 'measure' : 'measures'} without a fitting call`} (12 months)`,
   coverageLine: (name, outcome, runs, lastOk) =>
     `${name}: the last ${runs === 1 ? 'crawl' : `${runs} crawls`} ${{ failed: 'failed', blocked: 'were blocked', partial: 'were incomplete' }[outcome]}${lastOk ? ` (last complete on ${lastOk})` : ''}; new calls from this source may be missing.`,
   deadlineMoved: 'Deadline moved',

@@ -39,6 +39,7 @@ export interface DigestView {
   closing: { title: string; programme?: string; deadline: string; url?: string; pageUrl: string }[];
   closingMore?: string;
   coverage: string[];
+  gaps: string[];
   moreUrl: string;
   unsubscribeUrl: string;
 }
@@ -121,6 +122,7 @@ export function buildView(d: DigestContent, now: Date): DigestView {
     coverage: d.coverage.map((c) =>
       t.coverageLine(c.name, c.outcome, c.failedRuns, c.lastOkAt ? formatDay(c.lastOkAt, lang) : undefined),
     ),
+    gaps: (d.gaps ?? []).map((g) => t.gapLine(g.actionFieldNumber, g.actionFieldName, g.gaps, g.measures)),
     moreUrl: d.moreUrl,
     unsubscribeUrl: d.unsubscribeUrl,
   };

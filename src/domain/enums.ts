@@ -60,3 +60,22 @@ export type Cadence = (typeof cadences)[number];
 /** `skipped`: nothing to send for the period (empty digest not wanted, or unsubscribed meanwhile). */
 export const digestStates = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
 export type DigestState = (typeof digestStates)[number];
+
+/**
+ * A pursuit's status, from watching a call to its outcome (German codes, as the city uses them):
+ * beobachtet → in_pruefung → antrag_in_vorbereitung → eingereicht → bewilligt | abgelehnt;
+ * `verworfen` (dropped) from any open status. Legal moves: src/pursuits/status.ts.
+ */
+export const pursuitStatuses = [
+  'beobachtet',
+  'in_pruefung',
+  'antrag_in_vorbereitung',
+  'eingereicht',
+  'bewilligt',
+  'abgelehnt',
+  'verworfen',
+] as const;
+export type PursuitStatus = (typeof pursuitStatuses)[number];
+
+export const pursuitMailKinds = ['reminder', 'change'] as const;
+export type PursuitMailKind = (typeof pursuitMailKinds)[number];

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { safeUrl } from '../digest/html.ts';
 import { callPageUrl, publicHost } from '../digest/links.ts';
 import { localDateTime } from '../domain/zoned-time.ts';
+import { addPursuitEvents, type CalendarPursuits } from './calendar-pursuits.ts';
 import { type FeedQuery, selectMatchingCalls } from './selection.ts';
 
 const DAY = 86_400;
@@ -12,8 +13,14 @@ const DAY = 86_400;
  * One event per deadline of the matching open (or forthcoming) calls, in the zone the
  * deadline was published in (a VTIMEZONE per zone used), with alarms 14 and 2 days ahead.
  * UIDs derive from call id and deadline position, so a moved deadline replaces its event.
+ * Pursuits not yet submitted add their own events (src/feeds/calendar-pursuits.ts).
  */
-export function buildCalendar(ctx: AppContext, q: FeedQuery, now = new Date()): string {
+export function buildCalendar(
+  ctx: AppContext,
+  q: FeedQuery & { pursuits?: CalendarPursuits },
+  now = new Date(),
+  viewer?: { tokenId: number },
+): string {
   const host = publicHost(ctx.config);
   const cal = ical({
     name: 'foerdermatch – Fristen / deadlines',
@@ -64,5 +71,6 @@ export function buildCalendar(ctx: AppContext, q: FeedQuery, now = new Date()): 
       });
     });
   }
+  addPursuitEvents(ctx, cal, q, q.pursuits ?? 'all', viewer, host, now);
   return cal.toString();
 }

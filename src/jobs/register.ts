@@ -3,6 +3,7 @@ import { runCrawl } from '../../crawlers/run.ts';
 import type { AppContext } from '../context.ts';
 import { runDigests } from '../digest/send.ts';
 import { matchCalls } from '../matching/service.ts';
+import { runPursuitMails } from '../pursuits/send.ts';
 import type { Scheduler } from './scheduler.ts';
 
 /**
@@ -35,6 +36,15 @@ export function registerJobs(ctx: AppContext, scheduler: Scheduler): void {
     run: async (signal) => {
       const { preview: _none, ...report } = await runDigests(ctx, { signal });
       ctx.logger.info(report, 'digest run finished');
+    },
+  });
+  // Pursuit reminders and call-change alerts to the pursuits' owners (hourly by default).
+  scheduler.add({
+    name: 'pursuits',
+    cron: ctx.config.pursuits.cron,
+    run: async (signal) => {
+      const report = await runPursuitMails(ctx, { signal });
+      ctx.logger.info(report, 'pursuit mail run finished');
     },
   });
   ctx.logger.info({ jobs: scheduler.jobNames }, 'scheduler started');

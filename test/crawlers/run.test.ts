@@ -114,6 +114,7 @@ describe('crawl runs', () => {
       'crawl:skew',
       'match:daily',
       'digest',
+      'pursuits',
     ]);
     // EU daily at 05:00 Europe/Berlin.
     const next = scheduler.nextRun('crawl:eu-ft')!;

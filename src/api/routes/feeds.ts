@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { buildAtomFeed } from '../../feeds/atom.ts';
 import { buildCalendar } from '../../feeds/calendar.ts';
+import { calendarPursuitsSchema } from '../../feeds/calendar-pursuits.ts';
 import { feedQuerySchema } from '../../feeds/selection.ts';
 import { problemSchema } from '../problem.ts';
 
@@ -21,8 +22,8 @@ export function feedRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags: ['feeds'],
           summary: 'Fristen als iCalendar-Abo / deadlines as a subscribable iCalendar',
           description:
-            'One event per deadline of matching open calls, in the zone it was published in, with alarms 14 and 2 days before. Token in the query string for calendar apps.',
-          querystring: feedQuerySchema,
+            'One event per deadline of matching open calls, in the zone it was published in, with alarms 14 and 2 days before; plus the deadlines of pursuits not yet submitted, with alarms at the reminder lead times. Token in the query string for calendar apps.',
+          querystring: feedQuerySchema.extend({ pursuits: calendarPursuitsSchema }),
           response: { 200: z.string(), 400: problemSchema },
         },
       },
@@ -31,7 +32,7 @@ export function feedRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           .type('text/calendar; charset=utf-8')
           .header('content-disposition', 'inline; filename="foerdermatch-fristen.ics"')
           .header('cache-control', 'private, max-age=300')
-          .send(buildCalendar(ctx, req.query)),
+          .send(buildCalendar(ctx, req.query, new Date(), { tokenId: req.principal!.id })),
     );
     app.get(
       '/api/feed.atom',
