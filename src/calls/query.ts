@@ -112,18 +112,40 @@ interface Cursor {
  * therefore keeps its full order for a while; later pages read from it. When a snapshot has
  * expired the keyset on (score, id) is the fallback.
  */
-const snapshots = new Map<string, { ids: string[]; at: number }>();
+interface Snapshot {
+  /** Ids and relevance of the listed calls as of the first page, in no order until `sorted` is made. */
+  ids: string[];
+  scores: Float64Array;
+  sorted?: string[];
+  at: number;
+}
+const snapshots = new Map<string, Snapshot>();
 const snapshotTtlMs = 30 * 60_000;
 const maxSnapshots = 200;
 
-function keepSnapshot(ids: string[], now: number): string {
+function keepSnapshot(rows: readonly OrderedRow[], now: number): string {
   for (const [id, snap] of snapshots) {
     if (snapshots.size < maxSnapshots && now - snap.at < snapshotTtlMs) break;
     snapshots.delete(id);
   }
   const id = randomBytes(9).toString('base64url');
-  snapshots.set(id, { ids, at: now });
+  snapshots.set(id, {
+    ids: rows.map((r) => r.id),
+    scores: Float64Array.from(rows, (r) => r.key as number),
+    at: now,
+  });
   return id;
+}
+
+/** The snapshot's ids in relevance order (sorted once, when a later page first asks). */
+function snapshotOrder(snap: Snapshot): string[] {
+  if (!snap.sorted) {
+    const { ids, scores } = snap;
+    const idx = Array.from(ids, (_, i) => i);
+    idx.sort((a, b) => scores[b]! - scores[a]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+    snap.sorted = idx.map((i) => ids[i]!);
+  }
+  return snap.sorted;
 }
 
 function encodeCursor(c: Cursor): string {
@@ -206,14 +228,44 @@ function matchFilter(ctx: AppContext, input: CallQueryInput): Map<string, CallMa
   return out;
 }
 
-type Row = { f: CallFacts; key: number | string | null; status: CallStatus };
+type Row = { f: CallFacts; key: number | string | null; status: CallStatus; relevance: number | null };
 type OrderedRow = Row & { id: string };
 interface Order {
-  ordered: OrderedRow[];
+  /** The filtered rows; in list order once `sorted` (sorting waits until a page needs it). */
+  rows: OrderedRow[];
+  sorted: boolean;
+  cmp: (a: { key: Row['key']; id: string }, b: { key: Row['key']; id: string }) => number;
   /** Relevance snapshot id of this order, made once when a first page is served. */
   snapshot?: string;
   matches: Map<string, CallMatchSummary> | null;
-  relevance: ReadonlyMap<string, number> | null;
+}
+
+/** The rows of an order, sorted (once). */
+function sortedRows(order: Order): OrderedRow[] {
+  if (!order.sorted) {
+    order.rows.sort(order.cmp);
+    order.sorted = true;
+  }
+  return order.rows;
+}
+
+/**
+ * The first `k` rows in list order without sorting them all: a search for common words finds
+ * thousands of calls, and the first page needs only the best 20 of them.
+ */
+function firstRows(order: Order, k: number): OrderedRow[] {
+  if (order.sorted || order.rows.length <= 4 * k) return sortedRows(order).slice(0, k);
+  const top: OrderedRow[] = [];
+  for (const r of order.rows) {
+    if (top.length === k && order.cmp(r, top[k - 1]!) >= 0) continue;
+    let i = top.length === k ? k - 1 : top.length;
+    while (i > 0 && order.cmp(r, top[i - 1]!) < 0) {
+      top[i] = top[i - 1]!;
+      i--;
+    }
+    top[i] = r;
+  }
+  return top;
 }
 
 /**
@@ -287,7 +339,7 @@ export function queryCalls(
   // (any write, or another process committing) or the minute turns (statuses follow the clock).
   const orderKey = `${hash}|${index.dataVersion}|${Math.floor(now / 60_000)}`;
   const build = () => {
-    const relevance = q ? index.search(q) : null;
+    const hits = q ? index.hits(q) : null;
     const matches = matchFilter(ctx, input);
     const sources = input.source ? new Set(input.source.split(',').map((s) => s.trim())) : null;
     const statuses = input.status ? new Set(input.status.split(',').map((s) => s.trim())) : null;
@@ -296,10 +348,10 @@ export function queryCalls(
     const to = input.deadlineTo ? boundary(input.deadlineTo, true) : null;
 
     const rows: OrderedRow[] = [];
-    const candidates = relevance
-      ? [...relevance.keys()].map((id) => index.facts.get(id)!)
-      : index.facts.values();
+    const candidates = hits ? hits.facts : index.facts.values();
+    let i = -1;
     for (const f of candidates) {
+      i++;
       if (!f) continue;
       if (sources && !sources.has(f.source)) continue;
       if (programme && !f.programme?.toLowerCase().includes(programme)) continue;
@@ -311,50 +363,46 @@ export function queryCalls(
         !f.deadlines.some((d) => (from ?? -Infinity) <= d && d <= (to ?? Infinity))
       )
         continue;
+      const relevance = hits ? hits.scores[i]! : null;
       const key =
-        sort === 'relevance'
-          ? (relevance?.get(f.id) ?? 0)
-          : sort === 'deadline'
-            ? upcoming(f, now)
-            : f.firstSeenAt;
-      rows.push({ f, key, status, id: f.id });
+        sort === 'relevance' ? (relevance ?? 0) : sort === 'deadline' ? upcoming(f, now) : f.firstSeenAt;
+      rows.push({ f, key, status, id: f.id, relevance });
     }
-
-    const ordered = rows.sort(orderComparator(sort));
-    return { ordered, matches, relevance };
+    return { rows, sorted: false, cmp: orderComparator(sort), matches };
   };
   const order = cachedOrder(ctx, orderKey) ?? keepOrder(ctx, orderKey, build());
-  const { ordered, matches, relevance } = order;
-  const cmp = orderComparator(sort);
+  const { matches, cmp } = order;
+  const total = order.rows.length;
 
-  let page: typeof ordered;
+  let page: OrderedRow[];
   let hasMore: boolean;
   let snapshot: string | undefined;
   let offset = 0;
   const snap = after?.s ? snapshots.get(after.s) : undefined;
   if (snap && after?.o !== undefined) {
     // Later page of a relevance query: the order of the first page, re-checked against the filters.
-    const inList = new Map(ordered.map((r) => [r.id, r]));
+    const inList = new Map(order.rows.map((r) => [r.id, r]));
     offset = after.o;
-    page = snap.ids
+    const snapIds = snapshotOrder(snap);
+    page = snapIds
       .slice(offset, offset + limit)
       .map((id) => inList.get(id))
-      .filter((r): r is (typeof ordered)[number] => r !== undefined);
-    hasMore = offset + limit < snap.ids.length;
+      .filter((r): r is OrderedRow => r !== undefined);
+    hasMore = offset + limit < snapIds.length;
     snapshot = after.s;
-  } else {
-    const startAt = after ? ordered.findIndex((r) => cmp(r, { key: after.k, id: after.id }) > 0) : 0;
-    page = startAt < 0 ? [] : ordered.slice(startAt, startAt + limit);
-    hasMore = startAt >= 0 && startAt + limit < ordered.length;
-    if (sort === 'relevance' && !after && hasMore) {
-      if (!order.snapshot || !snapshots.has(order.snapshot)) {
-        order.snapshot = keepSnapshot(
-          ordered.map((r) => r.id),
-          now,
-        );
-      }
+  } else if (!after) {
+    page = firstRows(order, limit);
+    hasMore = limit < total;
+    if (sort === 'relevance' && hasMore) {
+      // The order as of this first page (its scores) is what later pages follow.
+      if (!order.snapshot || !snapshots.has(order.snapshot)) order.snapshot = keepSnapshot(order.rows, now);
       snapshot = order.snapshot;
     }
+  } else {
+    const ordered = sortedRows(order);
+    const startAt = ordered.findIndex((r) => cmp(r, { key: after.k, id: after.id }) > 0);
+    page = startAt < 0 ? [] : ordered.slice(startAt, startAt + limit);
+    hasMore = startAt >= 0 && startAt + limit < ordered.length;
   }
   const nextOffset = offset + limit;
 
@@ -370,7 +418,7 @@ export function queryCalls(
       call: full.get(r.id)!,
       status: r.status,
       upcomingDeadline: upcoming(r.f, now),
-      relevance: relevance?.get(r.id) ?? null,
+      relevance: r.relevance,
       match: matches?.get(r.id) ?? null,
     }));
   const last = page.at(-1);
@@ -385,6 +433,6 @@ export function queryCalls(
             ...(snapshot ? { s: snapshot, o: nextOffset } : {}),
           })
         : null,
-    total: ordered.length,
+    total,
   };
 }
