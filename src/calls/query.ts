@@ -113,39 +113,22 @@ interface Cursor {
  * expired the keyset on (score, id) is the fallback.
  */
 interface Snapshot {
-  /** Ids and relevance of the listed calls as of the first page, in no order until `sorted` is made. */
-  ids: string[];
-  scores: Float64Array;
-  sorted?: string[];
+  /** The order of the first page (its rows and scores do not change; sorted when a later page asks). */
+  order: Order;
   at: number;
 }
 const snapshots = new Map<string, Snapshot>();
 const snapshotTtlMs = 30 * 60_000;
 const maxSnapshots = 200;
 
-function keepSnapshot(rows: readonly OrderedRow[], now: number): string {
+function keepSnapshot(order: Order, now: number): string {
   for (const [id, snap] of snapshots) {
     if (snapshots.size < maxSnapshots && now - snap.at < snapshotTtlMs) break;
     snapshots.delete(id);
   }
   const id = randomBytes(9).toString('base64url');
-  snapshots.set(id, {
-    ids: rows.map((r) => r.id),
-    scores: Float64Array.from(rows, (r) => r.key as number),
-    at: now,
-  });
+  snapshots.set(id, { order, at: now });
   return id;
-}
-
-/** The snapshot's ids in relevance order (sorted once, when a later page first asks). */
-function snapshotOrder(snap: Snapshot): string[] {
-  if (!snap.sorted) {
-    const { ids, scores } = snap;
-    const idx = Array.from(ids, (_, i) => i);
-    idx.sort((a, b) => scores[b]! - scores[a]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
-    snap.sorted = idx.map((i) => ids[i]!);
-  }
-  return snap.sorted;
 }
 
 function encodeCursor(c: Cursor): string {
@@ -228,7 +211,8 @@ function matchFilter(ctx: AppContext, input: CallQueryInput): Map<string, CallMa
   return out;
 }
 
-type Row = { f: CallFacts; key: number | string | null; status: CallStatus; relevance: number | null };
+/** A listed call; its status is computed when a filter or the page needs it (at the order's time). */
+type Row = { f: CallFacts; key: number | string | null; status?: CallStatus; relevance: number | null };
 type OrderedRow = Row & { id: string };
 interface Order {
   /** The filtered rows; in list order once `sorted` (sorting waits until a page needs it). */
@@ -238,6 +222,8 @@ interface Order {
   /** Relevance snapshot id of this order, made once when a first page is served. */
   snapshot?: string;
   matches: Map<string, CallMatchSummary> | null;
+  /** When the order was built (statuses are as of then). */
+  at: number;
 }
 
 /** The rows of an order, sorted (once). */
@@ -356,8 +342,8 @@ export function queryCalls(
       if (sources && !sources.has(f.source)) continue;
       if (programme && !f.programme?.toLowerCase().includes(programme)) continue;
       if (matches && !matches.has(f.id)) continue;
-      const status = statusAt(f, now);
-      if (statuses && !statuses.has(status)) continue;
+      const status = statuses ? statusAt(f, now) : undefined;
+      if (statuses && !statuses.has(status!)) continue;
       if (
         (from !== null || to !== null) &&
         !f.deadlines.some((d) => (from ?? -Infinity) <= d && d <= (to ?? Infinity))
@@ -368,7 +354,7 @@ export function queryCalls(
         sort === 'relevance' ? (relevance ?? 0) : sort === 'deadline' ? upcoming(f, now) : f.firstSeenAt;
       rows.push({ f, key, status, id: f.id, relevance });
     }
-    return { rows, sorted: false, cmp: orderComparator(sort), matches };
+    return { rows, sorted: false, cmp: orderComparator(sort), matches, at: now };
   };
   const order = cachedOrder(ctx, orderKey) ?? keepOrder(ctx, orderKey, build());
   const { matches, cmp } = order;
@@ -383,19 +369,19 @@ export function queryCalls(
     // Later page of a relevance query: the order of the first page, re-checked against the filters.
     const inList = new Map(order.rows.map((r) => [r.id, r]));
     offset = after.o;
-    const snapIds = snapshotOrder(snap);
-    page = snapIds
+    const snapRows = sortedRows(snap.order);
+    page = snapRows
       .slice(offset, offset + limit)
-      .map((id) => inList.get(id))
+      .map((r) => inList.get(r.id))
       .filter((r): r is OrderedRow => r !== undefined);
-    hasMore = offset + limit < snapIds.length;
+    hasMore = offset + limit < snapRows.length;
     snapshot = after.s;
   } else if (!after) {
     page = firstRows(order, limit);
     hasMore = limit < total;
     if (sort === 'relevance' && hasMore) {
       // The order as of this first page (its scores) is what later pages follow.
-      if (!order.snapshot || !snapshots.has(order.snapshot)) order.snapshot = keepSnapshot(order.rows, now);
+      if (!order.snapshot || !snapshots.has(order.snapshot)) order.snapshot = keepSnapshot(order, now);
       snapshot = order.snapshot;
     }
   } else {
@@ -416,7 +402,7 @@ export function queryCalls(
     .filter((r) => full.has(r.id))
     .map((r) => ({
       call: full.get(r.id)!,
-      status: r.status,
+      status: r.status ?? statusAt(r.f, order.at),
       upcomingDeadline: upcoming(r.f, now),
       relevance: r.relevance,
       match: matches?.get(r.id) ?? null,
