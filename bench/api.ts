@@ -157,25 +157,51 @@ async function main() {
     );
     if (!SEARCH_ONLY)
       await run('GET /api/measures/:id/matches', off, headers, [`/api/measures/${measure}/matches`]);
-    const http12 = {
-      ours: await run('GET /api/calls?q=… (12 queries)', off, headers, search('/api/calls', queries)),
-      fts: await run(
-        'GET /bench/fts?q=… (12 queries, FTS5 peer)',
-        off,
-        headers,
-        search('/bench/fts', queries),
-      ),
+    /**
+     * Ours and the FTS5 peer in turns, REPEAT rounds each, medians: the load of this shared
+     * machine changes within a minute, so only runs side by side compare.
+     */
+    const paired = async (what: string, qs: string[]) => {
+      const a: LoadResult[] = [];
+      const b: LoadResult[] = [];
+      for (let i = 0; i < REPEAT; i++) {
+        // Each round starts elsewhere in the list, so that a round does not repeat the last one's queries.
+        const at = Math.floor((i * qs.length) / REPEAT);
+        const turn = [...qs.slice(at), ...qs.slice(0, at)];
+        a.push(await run(`GET /api/calls?q=… (${what}) #${i + 1}`, off, headers, search('/api/calls', turn)));
+        b.push(
+          await run(`GET /bench/fts?q=… (${what}, FTS5) #${i + 1}`, off, headers, search('/bench/fts', turn)),
+        );
+      }
+      const median = (rs: LoadResult[]): LoadResult => {
+        const m = (k: 'rps' | 'p50' | 'p99') =>
+          rs.map((r) => r[k]).sort((x, y) => x - y)[(rs.length - 1) >> 1]!;
+        return { ...rs[0]!, rps: m('rps'), p50: m('p50'), p99: m('p99') };
+      };
+      const out = { ours: median(a), fts: median(b) };
+      if (REPEAT > 1) {
+        for (const [title, r] of [
+          [`GET /api/calls?q=… (${what}), median`, out.ours],
+          [`GET /bench/fts?q=… (${what}, FTS5), median`, out.fts],
+        ] as const)
+          console.log(
+            `${title.padEnd(46)} ${String(Math.round(r.rps)).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms`,
+          );
+      }
+      return out;
     };
+    const http12 = await paired('12 queries', queries);
     const fresh = distinctQueries();
     console.log(`cold: response cache off and every query new (${fresh.length} distinct two-word queries):`);
-    const httpDistinct = {
-      ours: await run('GET /api/calls?q=… (distinct)', off, headers, search('/api/calls', fresh)),
-      fts: await run('GET /bench/fts?q=… (distinct, FTS5 peer)', off, headers, search('/bench/fts', fresh)),
-    };
+    await run('warm-up, not counted', off, headers, search('/api/calls', fresh.slice(-300)), 3);
+    const httpDistinct = await paired('distinct', fresh);
     await cachedApp.app.close();
     await uncachedApp.app.close();
     const rssMb = mb();
-    console.log(`RSS after runs: ${rssMb} MB`);
+    const m = process.memoryUsage();
+    console.log(
+      `RSS after runs: ${rssMb} MB (JS heap ${Math.round(m.heapUsed / 1e6)} MB, external ${Math.round(m.external / 1e6)} MB)`,
+    );
 
     const summary: Summary = {
       load: load1,

@@ -212,13 +212,26 @@ function matchFilter(ctx: AppContext, input: CallQueryInput): Map<string, CallMa
 }
 
 /** A listed call; its status is computed when a filter or the page needs it (at the order's time). */
-type Row = { f: CallFacts; key: number | string | null; status?: CallStatus; relevance: number | null };
-type OrderedRow = Row & { id: string };
+type Key = number | string | null;
+/** A listed call of a page. */
+type OrderedRow = { f: CallFacts; id: string; key: Key; relevance: number | null; status: CallStatus };
+
+/**
+ * A filtered list, kept between requests. Columnar (one array per field, not one object per
+ * call): a search for common words lists thousands of calls, orders are kept for later pages,
+ * and objects per call that outlive a request made every cold search pay for their copying by
+ * the garbage collector.
+ */
 interface Order {
-  /** The filtered rows; in list order once `sorted` (sorting waits until a page needs it). */
-  rows: OrderedRow[];
-  sorted: boolean;
-  cmp: (a: { key: Row['key']; id: string }, b: { key: Row['key']; id: string }) => number;
+  facts: CallFacts[];
+  /** Sort key per entry: relevance, upcoming deadline (+∞ when none ahead) or first-seen time. */
+  keys: Float64Array | string[];
+  relevance: Float64Array | null;
+  /** Status per entry when a status filter computed it (else computed for the page). */
+  statuses: CallStatus[] | null;
+  /** Entry indexes in list order, made when a page beyond the first needs them. */
+  sorted: Int32Array | null;
+  sort: CallSort;
   /** Relevance snapshot id of this order, made once when a first page is served. */
   snapshot?: string;
   matches: Map<string, CallMatchSummary> | null;
@@ -226,51 +239,67 @@ interface Order {
   at: number;
 }
 
-/** The rows of an order, sorted (once). */
-function sortedRows(order: Order): OrderedRow[] {
-  if (!order.sorted) {
-    order.rows.sort(order.cmp);
-    order.sorted = true;
+/**
+ * Relevance and newest descending, deadline ascending with "none ahead" (+∞) last; id breaks ties.
+ */
+function compareKeys(sort: CallSort, ka: Key, ia: string, kb: Key, ib: string): number {
+  if (ka !== kb) {
+    if (sort === 'relevance') return (kb as number) - (ka as number);
+    if (sort === 'deadline') {
+      const x = ka === null ? Infinity : (ka as number);
+      const y = kb === null ? Infinity : (kb as number);
+      if (x !== y) return x < y ? -1 : 1;
+    } else return (ka as string) < (kb as string) ? 1 : -1;
   }
-  return order.rows;
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
+
+function entryComparator(order: Order): (a: number, b: number) => number {
+  const { keys, facts, sort } = order;
+  return (a, b) => compareKeys(sort, keys[a]!, facts[a]!.id, keys[b]!, facts[b]!.id);
+}
+
+/** The entry indexes of an order in list order (sorted once). */
+function sortedEntries(order: Order): Int32Array {
+  if (!order.sorted) {
+    const idx = new Int32Array(order.facts.length);
+    for (let i = 0; i < idx.length; i++) idx[i] = i;
+    order.sorted = idx.sort(entryComparator(order));
+  }
+  return order.sorted;
 }
 
 /**
- * The first `k` rows in list order without sorting them all: a search for common words finds
+ * The first `k` entries in list order without sorting them all: a search for common words finds
  * thousands of calls, and the first page needs only the best 20 of them.
  */
-function firstRows(order: Order, k: number): OrderedRow[] {
-  if (order.sorted || order.rows.length <= 4 * k) return sortedRows(order).slice(0, k);
-  const top: OrderedRow[] = [];
-  for (const r of order.rows) {
-    if (top.length === k && order.cmp(r, top[k - 1]!) >= 0) continue;
+function firstEntries(order: Order, k: number): number[] {
+  const n = order.facts.length;
+  if (order.sorted || n <= 4 * k) return Array.from(sortedEntries(order).subarray(0, k));
+  const cmp = entryComparator(order);
+  const top: number[] = [];
+  for (let e = 0; e < n; e++) {
+    if (top.length === k && cmp(e, top[k - 1]!) >= 0) continue;
     let i = top.length === k ? k - 1 : top.length;
-    while (i > 0 && order.cmp(r, top[i - 1]!) < 0) {
+    while (i > 0 && cmp(e, top[i - 1]!) < 0) {
       top[i] = top[i - 1]!;
       i--;
     }
-    top[i] = r;
+    top[i] = e;
   }
   return top;
 }
 
-/**
- * Relevance and newest descending, deadline ascending with "none ahead" last; id breaks ties.
- * One plain function per sort: a list of thousands of hits is sorted with it on a cold search.
- */
-function orderComparator(sort: CallSort) {
-  type Keyed = { key: Row['key']; id: string };
-  const byId = (a: Keyed, b: Keyed) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  if (sort === 'relevance')
-    return (a: Keyed, b: Keyed) => (b.key as number) - (a.key as number) || byId(a, b);
-  if (sort === 'deadline')
-    return (a: Keyed, b: Keyed) => {
-      const x = a.key === null ? Infinity : (a.key as number);
-      const y = b.key === null ? Infinity : (b.key as number);
-      return x < y ? -1 : x > y ? 1 : byId(a, b);
-    };
-  return (a: Keyed, b: Keyed) =>
-    a.key === b.key ? byId(a, b) : (a.key as string) < (b.key as string) ? 1 : -1;
+function rowOf(order: Order, e: number): OrderedRow {
+  const f = order.facts[e]!;
+  const key = order.keys[e]!;
+  return {
+    f,
+    id: f.id,
+    key: key === Infinity ? null : key,
+    relevance: order.relevance ? order.relevance[e]! : null,
+    status: order.statuses ? order.statuses[e]! : statusAt(f, order.at),
+  };
 }
 
 const orders = new WeakMap<AppContext['dbh'], Map<string, Order>>();
@@ -333,7 +362,33 @@ export function queryCalls(
     const from = input.deadlineFrom ? boundary(input.deadlineFrom, false) : null;
     const to = input.deadlineTo ? boundary(input.deadlineTo, true) : null;
 
-    const rows: OrderedRow[] = [];
+    if (
+      hits &&
+      sort === 'relevance' &&
+      !matches &&
+      !sources &&
+      !statuses &&
+      !programme &&
+      from === null &&
+      to === null
+    ) {
+      // The search box alone: the hits are the list (shared with the search cache, never changed).
+      return {
+        facts: hits.facts,
+        keys: hits.scores,
+        relevance: hits.scores,
+        statuses: null,
+        sorted: null,
+        sort,
+        matches,
+        at: now,
+      } satisfies Order;
+    }
+    const facts: CallFacts[] = [];
+    const numeric: number[] = [];
+    const text: string[] = [];
+    const relevance: number[] | null = hits ? [] : null;
+    const statusList: CallStatus[] | null = statuses ? [] : null;
     const candidates = hits ? hits.facts : index.facts.values();
     let i = -1;
     for (const f of candidates) {
@@ -342,23 +397,38 @@ export function queryCalls(
       if (sources && !sources.has(f.source)) continue;
       if (programme && !f.programme?.toLowerCase().includes(programme)) continue;
       if (matches && !matches.has(f.id)) continue;
-      const status = statuses ? statusAt(f, now) : undefined;
-      if (statuses && !statuses.has(status!)) continue;
+      if (statuses) {
+        const status = statusAt(f, now);
+        if (!statuses.has(status)) continue;
+        statusList!.push(status);
+      }
       if (
         (from !== null || to !== null) &&
         !f.deadlines.some((d) => (from ?? -Infinity) <= d && d <= (to ?? Infinity))
       )
         continue;
-      const relevance = hits ? hits.scores[i]! : null;
-      const key =
-        sort === 'relevance' ? (relevance ?? 0) : sort === 'deadline' ? upcoming(f, now) : f.firstSeenAt;
-      rows.push({ f, key, status, id: f.id, relevance });
+      facts.push(f);
+      const score = hits ? hits.scores[i]! : 0;
+      relevance?.push(score);
+      if (sort === 'relevance') numeric.push(score);
+      else if (sort === 'deadline') numeric.push(upcoming(f, now) ?? Infinity);
+      else text.push(f.firstSeenAt);
     }
-    return { rows, sorted: false, cmp: orderComparator(sort), matches, at: now };
+    const order: Order = {
+      facts,
+      keys: sort === 'newest' ? text : new Float64Array(numeric),
+      relevance: relevance ? new Float64Array(relevance) : null,
+      statuses: statusList,
+      sorted: null,
+      sort,
+      matches,
+      at: now,
+    };
+    return order;
   };
   const order = cachedOrder(ctx, orderKey) ?? keepOrder(ctx, orderKey, build());
-  const { matches, cmp } = order;
-  const total = order.rows.length;
+  const { matches } = order;
+  const total = order.facts.length;
 
   let page: OrderedRow[];
   let hasMore: boolean;
@@ -367,17 +437,18 @@ export function queryCalls(
   const snap = after?.s ? snapshots.get(after.s) : undefined;
   if (snap && after?.o !== undefined) {
     // Later page of a relevance query: the order of the first page, re-checked against the filters.
-    const inList = new Map(order.rows.map((r) => [r.id, r]));
+    const inList = new Map(order.facts.map((f, e) => [f.id, e]));
     offset = after.o;
-    const snapRows = sortedRows(snap.order);
-    page = snapRows
-      .slice(offset, offset + limit)
-      .map((r) => inList.get(r.id))
-      .filter((r): r is OrderedRow => r !== undefined);
-    hasMore = offset + limit < snapRows.length;
+    const snapEntries = sortedEntries(snap.order);
+    page = Array.from(snapEntries.subarray(offset, offset + limit), (e) =>
+      inList.get(snap.order.facts[e]!.id),
+    )
+      .filter((e): e is number => e !== undefined)
+      .map((e) => rowOf(order, e));
+    hasMore = offset + limit < snapEntries.length;
     snapshot = after.s;
   } else if (!after) {
-    page = firstRows(order, limit);
+    page = firstEntries(order, limit).map((e) => rowOf(order, e));
     hasMore = limit < total;
     if (sort === 'relevance' && hasMore) {
       // The order as of this first page (its scores) is what later pages follow.
@@ -385,10 +456,14 @@ export function queryCalls(
       snapshot = order.snapshot;
     }
   } else {
-    const ordered = sortedRows(order);
-    const startAt = ordered.findIndex((r) => cmp(r, { key: after.k, id: after.id }) > 0);
-    page = startAt < 0 ? [] : ordered.slice(startAt, startAt + limit);
-    hasMore = startAt >= 0 && startAt + limit < ordered.length;
+    const entries = sortedEntries(order);
+    const { keys, facts } = order;
+    const afterKey = after.k === null && sort === 'deadline' ? Infinity : after.k;
+    const startAt = entries.findIndex(
+      (e) => compareKeys(sort, keys[e]!, facts[e]!.id, afterKey, after.id) > 0,
+    );
+    page = startAt < 0 ? [] : Array.from(entries.subarray(startAt, startAt + limit), (e) => rowOf(order, e));
+    hasMore = startAt >= 0 && startAt + limit < entries.length;
   }
   const nextOffset = offset + limit;
 
@@ -402,7 +477,7 @@ export function queryCalls(
     .filter((r) => full.has(r.id))
     .map((r) => ({
       call: full.get(r.id)!,
-      status: r.status ?? statusAt(r.f, order.at),
+      status: r.status,
       upcomingDeadline: upcoming(r.f, now),
       relevance: r.relevance,
       match: matches?.get(r.id) ?? null,

@@ -298,7 +298,8 @@ export class CallSearchIndex {
     if (found.slots.length < (options.fuzzyBelow ?? 20) && this.mayBeMistyped(q)) {
       found = this.text.search(this.buildQuery(q, { fuzzy: true }));
     }
-    const facts = Array.from(found.slots, (slot) => this.factsOfSlot[slot]!);
+    const facts = new Array<CallFacts>(found.slots.length);
+    for (let i = 0; i < facts.length; i++) facts[i] = this.factsOfSlot[found.slots[i]!]!;
     const result = { facts, scores: found.scores };
     if (this.cache.size >= cacheSize) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, result);
