@@ -107,7 +107,11 @@ export class InvertedIndex {
   private docShort = 0;
   private touched = new Int32Array(1024);
 
-  constructor(private readonly fields: readonly FieldSpec[]) {}
+  /** `compactAfter`: dead slots that may wait before a compaction (a quarter of all must be dead, too). */
+  constructor(
+    private readonly fields: readonly FieldSpec[],
+    private readonly compactAfter = 1_000,
+  ) {}
 
   get size(): number {
     return this.live;
@@ -182,7 +186,7 @@ export class InvertedIndex {
     this.sumShort -= this.lenShort[slot]!;
     this.live--;
     this.dead++;
-    if (this.dead > 1_000 && this.dead * 4 > this.nextSlot) this.compact();
+    if (this.dead > this.compactAfter && this.dead * 4 > this.nextSlot) this.compact();
   }
 
   private compact(): void {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { boundedDistance, InvertedIndex } from '../../src/search/inverted-index.ts';
 
@@ -58,6 +59,13 @@ describe('inverted index', () => {
     expect(found(index, ['odd']).size).toBe(500);
     expect(found(index, ['fresh']).size).toBe(1_500);
     expect(found(index, ['even', 'fresh']).size).toBe(2_000);
+    // A second compaction while reclaimed slots are still free: every slot is handed out once.
+    for (const slot of fresh.slice(0, 1_200)) index.remove(slot);
+    const again = Array.from({ length: 3_000 }, (_, i) => add(index, `again${i}`));
+    const live = [...slots.slice(2_000), ...fresh.slice(1_200), ...again];
+    expect(new Set(live).size).toBe(live.length);
+    expect(index.size).toBe(live.length);
+    expect(found(index, ['fresh']).size).toBe(300);
   });
 
   it('completes prefixes and finds spelling neighbours among live terms only', () => {
@@ -77,5 +85,50 @@ describe('inverted index', () => {
     expect(boundedDistance('kitten', 'sitting', 3)).toBe(3);
     expect(boundedDistance('kitten', 'sitting', 2)).toBe(3);
     expect(boundedDistance('abc', 'abc', 0)).toBe(0);
+  });
+});
+
+describe('inverted index against a plain model', () => {
+  it('finds exactly the live documents containing a term, with the right counts, after any adds and removes', () => {
+    const vocabulary = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const doc = fc.record({
+      title: fc.array(fc.constantFrom(...vocabulary), { maxLength: 4 }),
+      text: fc.array(fc.constantFrom(...vocabulary), { maxLength: 8 }),
+    });
+    const step = fc.oneof(
+      doc.map((d) => ({ add: d })),
+      fc.nat(400).map((n) => ({ remove: n })),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 400 }), (steps) => {
+        // Compacts after a few removals, so that slots are reclaimed and reused within a run.
+        const index = new InvertedIndex(fields, 4);
+        const model = new Map<number, { title: string[]; text: string[] }>();
+        const order: number[] = [];
+        for (const s of steps) {
+          if ('add' in s) {
+            const slot = add(index, s.add.title.join(' '), s.add.text.join(' '));
+            expect(model.has(slot)).toBe(false);
+            model.set(slot, s.add);
+            order.push(slot);
+          } else if (order.length > 0) {
+            const slot = order.splice(s.remove % order.length, 1)[0]!;
+            index.remove(slot);
+            model.delete(slot);
+          }
+        }
+        expect(index.size).toBe(model.size);
+        for (const t of vocabulary) {
+          const all = [...model].filter(([, d]) => d.title.includes(t) || d.text.includes(t)).map(([s]) => s);
+          const short = [...model].filter(([, d]) => d.title.includes(t)).map(([s]) => s);
+          expect(index.documentFrequency(t)).toBe(all.length);
+          expect([...found(index, [t]).keys()].sort((x, y) => x - y)).toEqual(all.sort((x, y) => x - y));
+          expect([...found(index, [t], 'short').keys()].sort((x, y) => x - y)).toEqual(
+            short.sort((x, y) => x - y),
+          );
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });
