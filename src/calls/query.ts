@@ -1,16 +1,32 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { conceptIndex } from '../concept/load.ts';
 import type { AppContext } from '../context.ts';
-import { type CallStatus, callStatuses, type eligibilities, sourceIds } from '../domain/enums.ts';
+import { type CallStatus, callStatuses, sourceIds } from '../domain/enums.ts';
 import { berlin, startOfDay } from '../domain/time.ts';
 import { AppError } from '../errors.ts';
 import { cached } from '../sql.ts';
 import { type CallCard, getCallCards } from './cards.ts';
+import {
+  type CallMatchSummary,
+  type CallSort,
+  cachedOrder,
+  callSorts,
+  compareKeys,
+  firstEntries,
+  forgetOrders,
+  keepOrder,
+  keepSnapshot,
+  type Order,
+  type OrderedRow,
+  rowOf,
+  snapshots,
+  sortedEntries,
+  statusAt,
+} from './order.ts';
 import { type CallFacts, callSearchIndex } from './search-index.ts';
 
-export const callSorts = ['relevance', 'deadline', 'newest'] as const;
-export type CallSort = (typeof callSorts)[number];
+export { type CallMatchSummary, type CallSort, callSorts, statusAt };
 
 const dateOrInstant = z
   .string()
@@ -54,13 +70,6 @@ export const callQuerySchema = z.object({
 });
 export type CallQueryInput = z.infer<typeof callQuerySchema>;
 
-export interface CallMatchSummary {
-  target: string;
-  score: number;
-  eligibility: (typeof eligibilities)[number];
-  reason: string;
-}
-
 export interface CallListItem {
   /** The list fields of the call; `getCall` reads the whole record. */
   call: CallCard;
@@ -78,12 +87,6 @@ export interface CallQueryResult {
   /** Opaque cursor of the next page, or null on the last page. */
   next: string | null;
   total: number;
-}
-
-export function statusAt(f: Pick<CallFacts, 'openingAt' | 'deadlines'>, now: number): CallStatus {
-  if (f.openingAt !== null && f.openingAt > now) return 'forthcoming';
-  if (f.deadlines.length === 0) return 'open-ended';
-  return f.deadlines.some((d) => d >= now) ? 'open' : 'closed';
 }
 
 function upcoming(f: CallFacts, now: number): number | null {
@@ -104,31 +107,6 @@ interface Cursor {
   /** Relevance order snapshot and position in it (see `snapshots`). */
   s?: string | undefined;
   o?: number | undefined;
-}
-
-/**
- * Relevance scores move when calls are added (BM25 statistics change), so a keyset on the
- * score alone could repeat or skip calls between pages. The first page of a relevance query
- * therefore keeps its full order for a while; later pages read from it. When a snapshot has
- * expired the keyset on (score, id) is the fallback.
- */
-interface Snapshot {
-  /** The order of the first page (its rows and scores do not change; sorted when a later page asks). */
-  order: Order;
-  at: number;
-}
-const snapshots = new Map<string, Snapshot>();
-const snapshotTtlMs = 30 * 60_000;
-const maxSnapshots = 200;
-
-function keepSnapshot(order: Order, now: number): string {
-  for (const [id, snap] of snapshots) {
-    if (snapshots.size < maxSnapshots && now - snap.at < snapshotTtlMs) break;
-    snapshots.delete(id);
-  }
-  const id = randomBytes(9).toString('base64url');
-  snapshots.set(id, { order, at: now });
-  return id;
 }
 
 function encodeCursor(c: Cursor): string {
@@ -211,119 +189,10 @@ function matchFilter(ctx: AppContext, input: CallQueryInput): Map<string, CallMa
   return out;
 }
 
-/** A listed call; its status is computed when a filter or the page needs it (at the order's time). */
-type Key = number | string | null;
-/** A listed call of a page. */
-type OrderedRow = { f: CallFacts; id: string; key: Key; relevance: number | null; status: CallStatus };
-
-/**
- * A filtered list, kept between requests. Columnar (one array per field, not one object per
- * call): a search for common words lists thousands of calls, orders are kept for later pages,
- * and objects per call that outlive a request made every cold search pay for their copying by
- * the garbage collector.
- */
-interface Order {
-  facts: CallFacts[];
-  /** Sort key per entry: relevance, upcoming deadline (+∞ when none ahead) or first-seen time. */
-  keys: Float64Array | string[];
-  relevance: Float64Array | null;
-  /** Status per entry when a status filter computed it (else computed for the page). */
-  statuses: CallStatus[] | null;
-  /** Entry indexes in list order, made when a page beyond the first needs them. */
-  sorted: Int32Array | null;
-  sort: CallSort;
-  /** Relevance snapshot id of this order, made once when a first page is served. */
-  snapshot?: string;
-  matches: Map<string, CallMatchSummary> | null;
-  /** When the order was built (statuses are as of then). */
-  at: number;
-}
-
-/**
- * Relevance and newest descending, deadline ascending with "none ahead" (+∞) last; id breaks ties.
- */
-function compareKeys(sort: CallSort, ka: Key, ia: string, kb: Key, ib: string): number {
-  if (ka !== kb) {
-    if (sort === 'relevance') return (kb as number) - (ka as number);
-    if (sort === 'deadline') {
-      const x = ka === null ? Infinity : (ka as number);
-      const y = kb === null ? Infinity : (kb as number);
-      if (x !== y) return x < y ? -1 : 1;
-    } else return (ka as string) < (kb as string) ? 1 : -1;
-  }
-  return ia < ib ? -1 : ia > ib ? 1 : 0;
-}
-
-function entryComparator(order: Order): (a: number, b: number) => number {
-  const { keys, facts, sort } = order;
-  return (a, b) => compareKeys(sort, keys[a]!, facts[a]!.id, keys[b]!, facts[b]!.id);
-}
-
-/** The entry indexes of an order in list order (sorted once). */
-function sortedEntries(order: Order): Int32Array {
-  if (!order.sorted) {
-    const idx = new Int32Array(order.facts.length);
-    for (let i = 0; i < idx.length; i++) idx[i] = i;
-    order.sorted = idx.sort(entryComparator(order));
-  }
-  return order.sorted;
-}
-
-/**
- * The first `k` entries in list order without sorting them all: a search for common words finds
- * thousands of calls, and the first page needs only the best 20 of them.
- */
-function firstEntries(order: Order, k: number): number[] {
-  const n = order.facts.length;
-  if (order.sorted || n <= 4 * k) return Array.from(sortedEntries(order).subarray(0, k));
-  const cmp = entryComparator(order);
-  const top: number[] = [];
-  for (let e = 0; e < n; e++) {
-    if (top.length === k && cmp(e, top[k - 1]!) >= 0) continue;
-    let i = top.length === k ? k - 1 : top.length;
-    while (i > 0 && cmp(e, top[i - 1]!) < 0) {
-      top[i] = top[i - 1]!;
-      i--;
-    }
-    top[i] = e;
-  }
-  return top;
-}
-
-function rowOf(order: Order, e: number): OrderedRow {
-  const f = order.facts[e]!;
-  const key = order.keys[e]!;
-  return {
-    f,
-    id: f.id,
-    key: key === Infinity ? null : key,
-    relevance: order.relevance ? order.relevance[e]! : null,
-    status: order.statuses ? order.statuses[e]! : statusAt(f, order.at),
-  };
-}
-
-const orders = new WeakMap<AppContext['dbh'], Map<string, Order>>();
-const maxOrders = 64;
-
 /** Forgets cached list orders and search results (benchmarks measure the uncached path with it). */
 export function clearQueryCaches(ctx: AppContext): void {
-  orders.get(ctx.dbh)?.clear();
+  forgetOrders(ctx);
   callSearchIndex(ctx).clearCache();
-}
-
-function cachedOrder(ctx: AppContext, key: string): Order | undefined {
-  return orders.get(ctx.dbh)?.get(key);
-}
-
-function keepOrder(ctx: AppContext, key: string, order: Order): Order {
-  let byKey = orders.get(ctx.dbh);
-  if (!byKey) {
-    byKey = new Map();
-    orders.set(ctx.dbh, byKey);
-  }
-  if (byKey.size >= maxOrders) byKey.delete(byKey.keys().next().value!);
-  byKey.set(key, order);
-  return order;
 }
 
 /**

@@ -68,10 +68,6 @@ export class CallSearchIndex {
   private readonly germanWords = new TokenIds((token) => this.termIdOf(token, 'de'));
   private readonly englishWords = new TokenIds((token) => this.termIdOf(token, 'en'));
 
-  private termIdOf(token: string, language: string): number {
-    const term = indexTermOf(token, language);
-    return term ? this.text.termId(term) : -1;
-  }
   /** Search results until the indexed content changes (cleared by `refresh`). */
   private readonly cache = new Map<string, SearchHits>();
   private fingerprint = '';
@@ -85,6 +81,12 @@ export class CallSearchIndex {
 
   constructor(private readonly ctx: AppContext) {
     this.expander = new TermExpander(loadVocabulary(ctx.config.rulesFile));
+  }
+
+  /** A word's index term (folded, stemmed in the text's language) as a term id; -1 for a stop word. */
+  private termIdOf(token: string, language: string): number {
+    const term = indexTermOf(token, language);
+    return term ? this.text.termId(term) : -1;
   }
 
   /** Brings index and facts up to date with the `calls` table; returns how many calls were (re)indexed. */
