@@ -2,18 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMatchingBench } from './matching.ts';
+import type { BenchResult } from './result.ts';
 
 /**
  * `npm run bench`: runs each registered benchmark in a temporary folder and prints a table.
  * Benchmarks are never part of the test suite. Add a module and register it below.
  */
-export interface BenchResult {
-  name: string;
-  ms: number;
-  /** Target in ms, when there is one. */
-  target?: number;
-  detail?: string;
-}
 
 const benches: { name: string; run: (dir: string) => BenchResult[] }[] = [
   { name: 'matching', run: runMatchingBench },

@@ -10,7 +10,7 @@ import { analyzeCall, callFacts } from '../src/matching/facts.ts';
 import type { RuleSet } from '../src/matching/rules-schema.ts';
 import { getActiveRuleSet, type MatchRunResult, matchCalls, saveRuleSet } from '../src/matching/service.ts';
 import { fromPackage } from '../src/paths.ts';
-import type { BenchResult } from './main.ts';
+import type { BenchResult } from './result.ts';
 import type { Topic } from './topic.ts';
 
 /** A deterministic pseudo-random generator, so every run builds the same corpus. */

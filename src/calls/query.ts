@@ -1,17 +1,33 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { conceptIndex } from '../concept/load.ts';
 import type { AppContext } from '../context.ts';
-import { type CallStatus, callStatuses, type eligibilities, sourceIds } from '../domain/enums.ts';
+import { type CallStatus, callStatuses, sourceIds } from '../domain/enums.ts';
 import { decimalNumber, wholeNumber } from '../domain/numbers.ts';
 import { berlin, startOfDay } from '../domain/time.ts';
 import { AppError } from '../errors.ts';
 import { cached } from '../sql.ts';
 import { type CallCard, getCallCards } from './cards.ts';
+import {
+  type CallMatchSummary,
+  type CallSort,
+  cachedOrder,
+  callSorts,
+  compareKeys,
+  firstEntries,
+  forgetOrders,
+  keepOrder,
+  keepSnapshot,
+  type Order,
+  type OrderedRow,
+  rowOf,
+  snapshots,
+  sortedEntries,
+  statusAt,
+} from './order.ts';
 import { type CallFacts, callSearchIndex } from './search-index.ts';
 
-export const callSorts = ['relevance', 'deadline', 'newest'] as const;
-export type CallSort = (typeof callSorts)[number];
+export { type CallMatchSummary, type CallSort, callSorts, statusAt };
 
 const dateOrInstant = z
   .string()
@@ -55,13 +71,6 @@ export const callQuerySchema = z.object({
 });
 export type CallQueryInput = z.infer<typeof callQuerySchema>;
 
-export interface CallMatchSummary {
-  target: string;
-  score: number;
-  eligibility: (typeof eligibilities)[number];
-  reason: string;
-}
-
 export interface CallListItem {
   /** The list fields of the call; `getCall` reads the whole record. */
   call: CallCard;
@@ -79,16 +88,6 @@ export interface CallQueryResult {
   /** Opaque cursor of the next page, or null on the last page. */
   next: string | null;
   total: number;
-}
-
-export function statusAt(
-  f: Pick<CallFacts, 'openingAt' | 'deadlines'> & { archivedAt?: number | null },
-  now: number,
-): CallStatus {
-  if (f.openingAt !== null && f.openingAt > now) return 'forthcoming';
-  // Without deadlines: open-ended, unless its programme period or title year is long past.
-  if (f.deadlines.length === 0) return f.archivedAt != null && f.archivedAt <= now ? 'closed' : 'open-ended';
-  return f.deadlines.some((d) => d >= now) ? 'open' : 'closed';
 }
 
 function upcoming(f: CallFacts, now: number): number | null {
@@ -109,26 +108,6 @@ interface Cursor {
   /** Relevance order snapshot and position in it (see `snapshots`). */
   s?: string | undefined;
   o?: number | undefined;
-}
-
-/**
- * Relevance scores move when calls are added (BM25 statistics change), so a keyset on the
- * score alone could repeat or skip calls between pages. The first page of a relevance query
- * therefore keeps its full order for a while; later pages read from it. When a snapshot has
- * expired the keyset on (score, id) is the fallback.
- */
-const snapshots = new Map<string, { ids: string[]; at: number }>();
-const snapshotTtlMs = 30 * 60_000;
-const maxSnapshots = 200;
-
-function keepSnapshot(ids: string[], now: number): string {
-  for (const [id, snap] of snapshots) {
-    if (snapshots.size < maxSnapshots && now - snap.at < snapshotTtlMs) break;
-    snapshots.delete(id);
-  }
-  const id = randomBytes(9).toString('base64url');
-  snapshots.set(id, { ids, at: now });
-  return id;
 }
 
 function encodeCursor(c: Cursor): string {
@@ -211,57 +190,10 @@ function matchFilter(ctx: AppContext, input: CallQueryInput): Map<string, CallMa
   return out;
 }
 
-type Row = { f: CallFacts; key: number | string | null; status: CallStatus };
-type OrderedRow = Row & { id: string };
-interface Order {
-  ordered: OrderedRow[];
-  /** Relevance snapshot id of this order, made once when a first page is served. */
-  snapshot?: string;
-  matches: Map<string, CallMatchSummary> | null;
-  relevance: ReadonlyMap<string, number> | null;
-}
-
-/**
- * Relevance and newest descending, deadline ascending with "none ahead" last; id breaks ties.
- * One plain function per sort: a list of thousands of hits is sorted with it on a cold search.
- */
-function orderComparator(sort: CallSort) {
-  type Keyed = { key: Row['key']; id: string };
-  const byId = (a: Keyed, b: Keyed) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  if (sort === 'relevance')
-    return (a: Keyed, b: Keyed) => (b.key as number) - (a.key as number) || byId(a, b);
-  if (sort === 'deadline')
-    return (a: Keyed, b: Keyed) => {
-      const x = a.key === null ? Infinity : (a.key as number);
-      const y = b.key === null ? Infinity : (b.key as number);
-      return x < y ? -1 : x > y ? 1 : byId(a, b);
-    };
-  return (a: Keyed, b: Keyed) =>
-    a.key === b.key ? byId(a, b) : (a.key as string) < (b.key as string) ? 1 : -1;
-}
-
-const orders = new WeakMap<AppContext['dbh'], Map<string, Order>>();
-const maxOrders = 64;
-
 /** Forgets cached list orders and search results (benchmarks measure the uncached path with it). */
 export function clearQueryCaches(ctx: AppContext): void {
-  orders.get(ctx.dbh)?.clear();
+  forgetOrders(ctx);
   callSearchIndex(ctx).clearCache();
-}
-
-function cachedOrder(ctx: AppContext, key: string): Order | undefined {
-  return orders.get(ctx.dbh)?.get(key);
-}
-
-function keepOrder(ctx: AppContext, key: string, order: Order): Order {
-  let byKey = orders.get(ctx.dbh);
-  if (!byKey) {
-    byKey = new Map();
-    orders.set(ctx.dbh, byKey);
-  }
-  if (byKey.size >= maxOrders) byKey.delete(byKey.keys().next().value!);
-  byKey.set(key, order);
-  return order;
 }
 
 /**
@@ -292,7 +224,7 @@ export function queryCalls(
   // (any write, or another process committing) or the minute turns (statuses follow the clock).
   const orderKey = `${hash}|${index.dataVersion}|${Math.floor(now / 60_000)}`;
   const build = () => {
-    const relevance = q ? index.search(q) : null;
+    const hits = q ? index.hits(q) : null;
     const matches = matchFilter(ctx, input);
     const sources = input.source ? new Set(input.source.split(',').map((s) => s.trim())) : null;
     const statuses = input.status ? new Set(input.status.split(',').map((s) => s.trim())) : null;
@@ -300,66 +232,108 @@ export function queryCalls(
     const from = input.deadlineFrom ? boundary(input.deadlineFrom, false) : null;
     const to = input.deadlineTo ? boundary(input.deadlineTo, true) : null;
 
-    const rows: OrderedRow[] = [];
-    const candidates = relevance
-      ? [...relevance.keys()].map((id) => index.facts.get(id)!)
-      : index.facts.values();
+    if (
+      hits &&
+      sort === 'relevance' &&
+      !matches &&
+      !sources &&
+      !statuses &&
+      !programme &&
+      from === null &&
+      to === null
+    ) {
+      // The search box alone: the hits are the list (shared with the search cache, never changed).
+      return {
+        facts: hits.facts,
+        keys: hits.scores,
+        relevance: hits.scores,
+        statuses: null,
+        sorted: null,
+        sort,
+        matches,
+        at: now,
+      } satisfies Order;
+    }
+    const facts: CallFacts[] = [];
+    const numeric: number[] = [];
+    const text: string[] = [];
+    const relevance: number[] | null = hits ? [] : null;
+    const statusList: CallStatus[] | null = statuses ? [] : null;
+    const candidates = hits ? hits.facts : index.facts.values();
+    let i = -1;
     for (const f of candidates) {
+      i++;
       if (!f) continue;
       if (sources && !sources.has(f.source)) continue;
       if (programme && !f.programme?.toLowerCase().includes(programme)) continue;
       if (matches && !matches.has(f.id)) continue;
-      const status = statusAt(f, now);
-      if (statuses && !statuses.has(status)) continue;
+      if (statuses) {
+        const status = statusAt(f, now);
+        if (!statuses.has(status)) continue;
+        statusList!.push(status);
+      }
       if (
         (from !== null || to !== null) &&
         !f.deadlines.some((d) => (from ?? -Infinity) <= d && d <= (to ?? Infinity))
       )
         continue;
-      const key =
-        sort === 'relevance'
-          ? (relevance?.get(f.id) ?? 0)
-          : sort === 'deadline'
-            ? upcoming(f, now)
-            : f.firstSeenAt;
-      rows.push({ f, key, status, id: f.id });
+      facts.push(f);
+      const score = hits ? hits.scores[i]! : 0;
+      relevance?.push(score);
+      if (sort === 'relevance') numeric.push(score);
+      else if (sort === 'deadline') numeric.push(upcoming(f, now) ?? Infinity);
+      else text.push(f.firstSeenAt);
     }
-
-    const ordered = rows.sort(orderComparator(sort));
-    return { ordered, matches, relevance };
+    const order: Order = {
+      facts,
+      keys: sort === 'newest' ? text : new Float64Array(numeric),
+      relevance: relevance ? new Float64Array(relevance) : null,
+      statuses: statusList,
+      sorted: null,
+      sort,
+      matches,
+      at: now,
+    };
+    return order;
   };
   const order = cachedOrder(ctx, orderKey) ?? keepOrder(ctx, orderKey, build());
-  const { ordered, matches, relevance } = order;
-  const cmp = orderComparator(sort);
+  const { matches } = order;
+  const total = order.facts.length;
 
-  let page: typeof ordered;
+  let page: OrderedRow[];
   let hasMore: boolean;
   let snapshot: string | undefined;
   let offset = 0;
   const snap = after?.s ? snapshots.get(after.s) : undefined;
   if (snap && after?.o !== undefined) {
     // Later page of a relevance query: the order of the first page, re-checked against the filters.
-    const inList = new Map(ordered.map((r) => [r.id, r]));
+    const inList = new Map(order.facts.map((f, e) => [f.id, e]));
     offset = after.o;
-    page = snap.ids
-      .slice(offset, offset + limit)
-      .map((id) => inList.get(id))
-      .filter((r): r is (typeof ordered)[number] => r !== undefined);
-    hasMore = offset + limit < snap.ids.length;
+    const snapEntries = sortedEntries(snap.order);
+    page = Array.from(snapEntries.subarray(offset, offset + limit), (e) =>
+      inList.get(snap.order.facts[e]!.id),
+    )
+      .filter((e): e is number => e !== undefined)
+      .map((e) => rowOf(order, e));
+    hasMore = offset + limit < snapEntries.length;
     snapshot = after.s;
-  } else {
-    const startAt = after ? ordered.findIndex((r) => cmp(r, { key: after.k, id: after.id }) > 0) : 0;
-    page = startAt < 0 ? [] : ordered.slice(startAt, startAt + limit);
-    hasMore = startAt >= 0 && startAt + limit < ordered.length;
-    if (sort === 'relevance' && !after && hasMore) {
-      if (!order.snapshot || !snapshots.has(order.snapshot)) {
-        order.snapshot = keepSnapshot(
-          ordered.map((r) => r.id),
-          now,
-        );
-      }
+  } else if (!after) {
+    page = firstEntries(order, limit).map((e) => rowOf(order, e));
+    hasMore = limit < total;
+    if (sort === 'relevance' && hasMore) {
+      // The order as of this first page (its scores) is what later pages follow.
+      if (!order.snapshot || !snapshots.has(order.snapshot)) order.snapshot = keepSnapshot(order, now);
       snapshot = order.snapshot;
     }
+  } else {
+    const entries = sortedEntries(order);
+    const { keys, facts } = order;
+    const afterKey = after.k === null && sort === 'deadline' ? Infinity : after.k;
+    const startAt = entries.findIndex(
+      (e) => compareKeys(sort, keys[e]!, facts[e]!.id, afterKey, after.id) > 0,
+    );
+    page = startAt < 0 ? [] : Array.from(entries.subarray(startAt, startAt + limit), (e) => rowOf(order, e));
+    hasMore = startAt >= 0 && startAt + limit < entries.length;
   }
   const nextOffset = offset + limit;
 
@@ -375,7 +349,7 @@ export function queryCalls(
       call: full.get(r.id)!,
       status: r.status,
       upcomingDeadline: upcoming(r.f, now),
-      relevance: relevance?.get(r.id) ?? null,
+      relevance: r.relevance,
       match: matches?.get(r.id) ?? null,
     }));
   const last = page.at(-1);
@@ -390,6 +364,6 @@ export function queryCalls(
             ...(snapshot ? { s: snapshot, o: nextOffset } : {}),
           })
         : null,
-    total: ordered.length,
+    total,
   };
 }

@@ -1,7 +1,8 @@
-import MiniSearch, { type Query } from 'minisearch';
 import type { AppContext } from '../context.ts';
 import { archivedFrom } from '../domain/call.ts';
+import { type FieldSpec, InvertedIndex, type Scope } from '../search/inverted-index.ts';
 import { indexTermOf, termsOf, tokenize } from '../search/text.ts';
+import { TokenIds } from '../search/token-ids.ts';
 import { loadVocabulary, TermExpander } from '../search/vocabulary.ts';
 import { cached, dataGeneration } from '../sql.ts';
 
@@ -25,59 +26,58 @@ function archivedMs(r: { title: string; programme: string | null }): number | nu
   return at ? Date.parse(at) : null;
 }
 
-interface Doc {
-  id: string;
-  language: string;
-  title: string;
-  identifier: string;
-  programme: string;
-  keywords: string;
-  summary: string;
-  description: string;
-}
-
-const fields = ['title', 'identifier', 'programme', 'keywords', 'summary', 'description'] as const;
-const boost = { title: 3, identifier: 2, keywords: 2, programme: 1.5, summary: 1.5, description: 1 };
+/** Index fields in the order the inverted index keeps them; translations only in the short ones. */
+const fieldSpecs: readonly FieldSpec[] = [
+  { boost: 3, short: true }, // title
+  { boost: 2, short: false }, // identifier
+  { boost: 1.5, short: false }, // programme
+  { boost: 2, short: true }, // keywords
+  { boost: 1.5, short: true }, // summary
+  { boost: 1, short: false }, // description
+];
 /** Weight of a vocabulary translation relative to the word the user typed. */
 const translationWeight = 0.6;
+/** Weight of a completion of the last word, and of a spelling neighbour (then scaled by closeness). */
+const prefixWeight = 0.375;
+const fuzzyWeight = 0.45;
 const batchSize = 500;
-/** Vocabulary translations are searched in these fields only. */
-const translationFields = ['title', 'keywords', 'summary'];
 /** A word in more than this share of all calls is left out of a query that has other words. */
 const commonShare = 0.5;
 /** …in an index of at least this many calls (in a small one every word still counts). */
 const commonMinCalls = 1_000;
 const cacheSize = 256;
 
+/** One term of a prepared query: where it is searched and how much a hit counts. */
+export interface QueryTerm {
+  term: string;
+  weight: number;
+  scope: Scope;
+}
+
+/** Search hits: the facts of each matching call and its relevance, in no particular order. */
+export interface SearchHits {
+  facts: CallFacts[];
+  scores: Float64Array;
+}
+
 /**
- * Full-text index over all calls (minisearch) plus the facts list filters need. Kept in step
- * with the database lazily: before each use a cheap fingerprint query tells whether calls were
- * added or changed, and only those are re-read and re-indexed.
+ * Full-text index over all calls plus the facts list filters need. Text is prepared by the
+ * project's own analyser (folding, German or English stem by the call's language) and kept in a
+ * compact inverted index in typed arrays (see `src/search/inverted-index.ts` and docs/search.md).
+ * Kept in step with the database lazily: before each use a cheap fingerprint query tells whether
+ * calls were added or changed, and only those are re-read and re-indexed.
  */
 export class CallSearchIndex {
   readonly facts = new Map<string, CallFacts>();
-  /**
-   * In how many calls each index term occurs (by term id), taken back when a call is re-indexed
-   * or removed, so that a call changed at every crawl does not make its words look common. Search
-   * uses it to tell known words from half-typed or mistyped ones and to leave out words nearly
-   * every call contains.
-   */
-  private documentFrequency = new Int32Array(4096);
-  private readonly termIds = new Map<string, number>();
-  /** The distinct term ids of each indexed call (4 bytes a term: ~1 MB per 1,000 calls). */
-  private readonly termsOfCall = new Map<string, Int32Array>();
-  private readonly mini = new MiniSearch<Doc>({
-    fields: [...fields],
-    // Each text is stemmed once, in its own language, while it is extracted; the index then
-    // only splits the prepared terms. Queries arrive as prepared terms too (see buildQuery).
-    // The texts arrive prepared (see `load`).
-    extractField: (doc, field) => String(doc[field as keyof Doc] ?? ''),
-    tokenize: (s) => s.split(' '),
-    processTerm: (t) => t || null,
-    searchOptions: { boost, tokenize: (s) => s.split(' '), processTerm: (t) => t },
-  });
+  private readonly text = new InvertedIndex(fieldSpecs);
+  private readonly slotOf = new Map<string, number>();
+  private factsOfSlot: (CallFacts | undefined)[] = [];
+  /** Index term ids of the raw words of a text, per text language (-1: stop word). */
+  private readonly germanWords = new TokenIds((token) => this.termIdOf(token, 'de'));
+  private readonly englishWords = new TokenIds((token) => this.termIdOf(token, 'en'));
+
   /** Search results until the indexed content changes (cleared by `refresh`). */
-  private readonly cache = new Map<string, Map<string, number>>();
+  private readonly cache = new Map<string, SearchHits>();
   private fingerprint = '';
   private quickFingerprint = '';
 
@@ -91,6 +91,12 @@ export class CallSearchIndex {
     this.expander = new TermExpander(loadVocabulary(ctx.config.rulesFile));
   }
 
+  /** A word's index term (folded, stemmed in the text's language) as a term id; -1 for a stop word. */
+  private termIdOf(token: string, language: string): number {
+    const term = indexTermOf(token, language);
+    return term ? this.text.termId(term) : -1;
+  }
+
   /** Brings index and facts up to date with the `calls` table; returns how many calls were (re)indexed. */
   refresh(): number {
     const { sqlite } = this.ctx.dbh;
@@ -99,6 +105,14 @@ export class CallSearchIndex {
     const quick = dataGeneration(sqlite);
     if (quick === this.quickFingerprint) return 0;
     this.quickFingerprint = quick;
+    // The first build reads every call in one scan and takes the fingerprint from it (a scan of
+    // the wide calls table is most of the build's time).
+    if (this.facts.size === 0) {
+      const loaded = this.loadAll();
+      this.fingerprint = `${loaded.n}|${loaded.u}|${loaded.c}`;
+      this.cache.clear();
+      return loaded.n;
+    }
     const fp = cached(
       sqlite,
       'select count(*) as n, max(updated_at) as u, (select max(id) from call_changes) as c from calls',
@@ -106,13 +120,13 @@ export class CallSearchIndex {
     const fingerprint = `${fp.n}|${fp.u}|${fp.c}`;
     if (fingerprint === this.fingerprint) return 0;
 
-    const current = cached(sqlite, 'select id, content_hash as h from calls').all() as {
-      id: string;
-      h: string;
-    }[];
+    const current = cached(sqlite, 'select id, content_hash as h from calls').raw().all() as [
+      string,
+      string,
+    ][];
     const seen = new Set<string>();
     const stale: string[] = [];
-    for (const { id, h } of current) {
+    for (const [id, h] of current) {
       seen.add(id);
       if (this.facts.get(id)?.contentHash !== h) stale.push(id);
     }
@@ -126,54 +140,52 @@ export class CallSearchIndex {
   }
 
   private remove(id: string): void {
-    if (this.mini.has(id)) this.mini.discard(id);
-    this.facts.delete(id);
-    const terms = this.termsOfCall.get(id);
-    if (terms) for (const t of terms) this.documentFrequency[t]!--;
-    this.termsOfCall.delete(id);
-  }
-
-  private termId(term: string): number {
-    let id = this.termIds.get(term);
-    if (id === undefined) {
-      id = this.termIds.size;
-      this.termIds.set(term, id);
-      if (id >= this.documentFrequency.length) {
-        const grown = new Int32Array(this.documentFrequency.length * 2);
-        grown.set(this.documentFrequency);
-        this.documentFrequency = grown;
-      }
+    const slot = this.slotOf.get(id);
+    if (slot !== undefined) {
+      this.text.remove(slot);
+      this.factsOfSlot[slot] = undefined;
+      this.slotOf.delete(id);
     }
-    return id;
+    this.facts.delete(id);
   }
 
   /** In how many indexed calls `term` (an index term, as `indexTermOf` makes it) occurs. */
   callsWithTerm(term: string): number {
-    const id = this.termIds.get(term);
-    return id === undefined ? 0 : this.documentFrequency[id]!;
+    return this.text.documentFrequency(term);
+  }
+
+  private static readonly columns = `id, source, programme, identifier, title, summary, description, keywords,
+    content_hash, language, opening_date, first_seen_at`;
+
+  /** The first build: every call in one scan; returns the fingerprint's parts (see `refresh`). */
+  private loadAll(): { n: number; u: string | null; c: number | null } {
+    const { sqlite } = this.ctx.dbh;
+    const deadlines = new Map<string, number[]>();
+    for (const [id, at] of cached(sqlite, 'select call_id, at from call_deadlines')
+      .raw()
+      .iterate() as Iterable<[string, string]>) {
+      const list = deadlines.get(id);
+      if (list) list.push(Date.parse(at));
+      else deadlines.set(id, [Date.parse(at)]);
+    }
+    const c = cached(sqlite, 'select max(id) from call_changes').pluck().get() as number | null;
+    let n = 0;
+    let u: string | null = null;
+    const all = cached(sqlite, `select ${CallSearchIndex.columns}, updated_at from calls`);
+    for (const r of all.iterate() as Iterable<CallRow & { updated_at: string }>) {
+      n++;
+      if (u === null || r.updated_at > u) u = r.updated_at;
+      this.index(r, deadlines.get(r.id) ?? []);
+    }
+    return { n, u, c };
   }
 
   private load(ids: string[]): void {
     const { sqlite } = this.ctx.dbh;
     const marks = ids.map(() => '?').join(',');
-    const rows = cached(
-      sqlite,
-      `select id, source, programme, identifier, title, summary, description, keywords, content_hash, language,
-                opening_date, first_seen_at from calls where id in (${marks})`,
-    ).all(...ids) as Array<{
-      id: string;
-      source: string;
-      programme: string | null;
-      identifier: string | null;
-      title: string;
-      summary: string;
-      description: string;
-      keywords: string;
-      content_hash: string;
-      language: string;
-      opening_date: string | null;
-      first_seen_at: string;
-    }>;
+    const rows = cached(sqlite, `select ${CallSearchIndex.columns} from calls where id in (${marks})`).all(
+      ...ids,
+    ) as CallRow[];
     const deadlineRows = cached(
       sqlite,
       `select call_id, at from call_deadlines where call_id in (${marks})`,
@@ -184,38 +196,36 @@ export class CallSearchIndex {
       list.push(Date.parse(d.at));
       deadlines.set(d.call_id, list);
     }
-    for (const r of rows) {
-      this.remove(r.id);
-      this.facts.set(r.id, {
-        id: r.id,
-        source: r.source,
-        programme: r.programme,
-        contentHash: r.content_hash,
-        openingAt: r.opening_date ? Date.parse(r.opening_date) : null,
-        deadlines: (deadlines.get(r.id) ?? []).sort((a, b) => a - b),
-        archivedAt: archivedMs(r),
-        firstSeenAt: r.first_seen_at,
-      });
-      const terms = new Set<string>();
-      const prepare = (text: string) => {
-        const prepared = tokenize(text).map((t) => indexTermOf(t, r.language));
-        for (const t of prepared) if (t) terms.add(t);
-        return prepared.join(' ');
-      };
-      this.mini.add({
-        id: r.id,
-        title: prepare(r.title),
-        identifier: prepare(r.identifier ?? ''),
-        programme: prepare(r.programme ?? ''),
-        language: r.language,
-        keywords: prepare((JSON.parse(r.keywords) as string[]).join(' ')),
-        summary: prepare(r.summary),
-        description: prepare(r.description),
-      });
-      const ids = Int32Array.from(terms, (t) => this.termId(t));
-      for (const t of ids) this.documentFrequency[t]!++;
-      this.termsOfCall.set(r.id, ids);
-    }
+    for (const r of rows) this.index(r, deadlines.get(r.id) ?? []);
+  }
+
+  private index(r: CallRow, deadlines: number[]): void {
+    this.remove(r.id);
+    const facts: CallFacts = {
+      id: r.id,
+      source: r.source,
+      programme: r.programme,
+      contentHash: r.content_hash,
+      openingAt: r.opening_date ? Date.parse(r.opening_date) : null,
+      deadlines: deadlines.sort((a, b) => a - b),
+      archivedAt: archivedMs(r),
+      firstSeenAt: r.first_seen_at,
+    };
+    this.facts.set(r.id, facts);
+    const words = r.language === 'de' ? this.germanWords : this.englishWords;
+    const fields = [
+      r.title,
+      r.identifier ?? '',
+      r.programme ?? '',
+      (JSON.parse(r.keywords) as string[]).join(' '),
+      r.summary,
+      r.description,
+    ];
+    this.text.begin();
+    for (let f = 0; f < fields.length; f++) this.text.addField(f, words.ids, words.scan(fields[f]!));
+    const slot = this.text.end();
+    this.slotOf.set(r.id, slot);
+    this.factsOfSlot[slot] = facts;
   }
 
   /** A term some call contains. */
@@ -232,47 +242,49 @@ export class CallSearchIndex {
   /**
    * Builds the query: every word the user typed (German and English stems) OR its vocabulary
    * translations at a lower weight, the translations in the short fields only (title, keywords,
-   * summary: they are a weaker signal, and the description's postings are the costly ones).
-   * The last word is also a prefix when it is no known word (half typed: "climate neutr").
-   * With `fuzzy`, words that no call contains get typo tolerance. Words nearly every call
-   * contains ("horizon", "europe") are left out when other words can rank.
+   * summary: they are a weaker signal). The last word is also a prefix when it is no known word
+   * (half typed: "climate neutr"). With `fuzzy`, words that no call contains get typo tolerance
+   * (terms within 20% edits, at most 2, from 5 letters on). Words nearly every call contains
+   * ("horizon", "europe") are left out when other words can rank.
    */
-  buildQuery(q: string, options: { fuzzy: boolean }): Query | undefined {
+  buildQuery(q: string, options: { fuzzy: boolean }): QueryTerm[] {
     const tokens = tokenize(q)
       .map((token) => termsOf(token))
       .filter((terms) => terms.length > 0);
     const informative = tokens.filter((terms) => !terms.every((t) => this.everywhere(t)));
     const used = informative.length > 0 ? informative : tokens;
-    const parts: Query[] = [];
+    const out: QueryTerm[] = [];
     used.forEach((terms, i) => {
       const unknown = terms.every((t) => !this.known(t));
       const last = i === used.length - 1 && used[i] === tokens.at(-1);
-      const typed: Query = {
-        queries: [terms.join(' ')],
-        combineWith: 'OR',
-        fuzzy: options.fuzzy && unknown ? (t) => (t.length >= 5 ? 0.2 : false) : false,
-        maxFuzzy: 2,
-        prefix: (t) => last && t.length >= 3 && !this.known(t),
-      };
-      const translations = [...new Set(terms.flatMap((t) => this.expander.expand(t)))];
-      parts.push(
-        translations.length === 0
-          ? typed
-          : {
-              combineWith: 'OR',
-              queries: [
-                typed,
-                {
-                  queries: [translations.join(' ')],
-                  combineWith: 'OR',
-                  fields: translationFields,
-                  boostTerm: () => translationWeight,
-                },
-              ],
-            },
-      );
+      for (const term of terms) {
+        out.push({ term, weight: 1, scope: 'all' });
+        if (last && term.length >= 3 && !this.known(term)) {
+          for (const completion of this.text.withPrefix(term)) {
+            const extra = completion.length - term.length;
+            out.push({
+              term: completion,
+              weight: (prefixWeight * term.length) / (term.length + 0.3 * extra),
+              scope: 'all',
+            });
+          }
+        }
+        if (options.fuzzy && unknown && term.length >= 5) {
+          const max = Math.min(2, Math.round(term.length * 0.2));
+          for (const { term: near, distance } of this.text.similar(term, max)) {
+            out.push({
+              term: near,
+              weight: (fuzzyWeight * term.length) / (term.length + distance),
+              scope: 'all',
+            });
+          }
+        }
+      }
+      for (const term of new Set(terms.flatMap((t) => this.expander.expand(t)))) {
+        out.push({ term, weight: translationWeight, scope: 'short' });
+      }
     });
-    return parts.length === 0 ? undefined : { combineWith: 'OR', queries: parts };
+    return out;
   }
 
   /** Whether a typo-tolerant second pass can find more: some word is in no call. */
@@ -284,39 +296,57 @@ export class CallSearchIndex {
   }
 
   /**
-   * Relevance score per matching call id. Typo tolerance is the expensive part of a search
-   * and only pays when the words as typed find little and one of them is in no call, so it is
-   * a second pass.
+   * The matching calls and their relevance. Typo tolerance only pays when the words as typed
+   * find little and one of them is in no call, so it is a second pass.
    */
-  search(q: string, options: { fuzzyBelow?: number } = {}): ReadonlyMap<string, number> {
+  hits(q: string, options: { fuzzyBelow?: number } = {}): SearchHits {
     // Searches repeat (the same words from many users, every page of a list): results are
     // kept until the indexed content changes.
     const key = `${options.fuzzyBelow ?? 20}|${q.trim().toLowerCase()}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const scores = new Map<string, number>();
-    const exact = this.buildQuery(q, { fuzzy: false });
-    if (exact) {
-      let results = this.mini.search(exact);
-      if (results.length < (options.fuzzyBelow ?? 20) && this.mayBeMistyped(q)) {
-        results = this.mini.search(this.buildQuery(q, { fuzzy: true })!);
-      }
-      for (const r of results) scores.set(r.id as string, r.score);
+    let found = this.text.search(this.buildQuery(q, { fuzzy: false }));
+    if (found.slots.length < (options.fuzzyBelow ?? 20) && this.mayBeMistyped(q)) {
+      found = this.text.search(this.buildQuery(q, { fuzzy: true }));
     }
+    const facts = new Array<CallFacts>(found.slots.length);
+    for (let i = 0; i < facts.length; i++) facts[i] = this.factsOfSlot[found.slots[i]!]!;
+    const result = { facts, scores: found.scores };
     if (this.cache.size >= cacheSize) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(key, scores);
-    return scores;
+    this.cache.set(key, result);
+    return result;
+  }
+
+  /** Relevance score per matching call id. */
+  search(q: string, options: { fuzzyBelow?: number } = {}): ReadonlyMap<string, number> {
+    const { facts, scores } = this.hits(q, options);
+    return new Map(facts.map((f, i) => [f.id, scores[i]!]));
   }
 
   /** Search without the result cache (benchmarks measure the search itself with it). */
-  searchUncached(q: string): ReadonlyMap<string, number> {
+  searchUncached(q: string): SearchHits {
     this.cache.clear();
-    return this.search(q);
+    return this.hits(q);
   }
 
   clearCache(): void {
     this.cache.clear();
   }
+}
+
+interface CallRow {
+  id: string;
+  source: string;
+  programme: string | null;
+  identifier: string | null;
+  title: string;
+  summary: string;
+  description: string;
+  keywords: string;
+  content_hash: string;
+  language: string;
+  opening_date: string | null;
+  first_seen_at: string;
 }
 
 const indexes = new WeakMap<AppContext['dbh'], CallSearchIndex>();
