@@ -5,3 +5,4 @@ export * from './crawl-runs.ts';
 export * from './digests.ts';
 export * from './matching.ts';
 export * from './sessions.ts';
+export * from './subscriber-owners.ts';
