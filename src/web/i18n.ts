@@ -3,6 +3,8 @@
  * text a compile error). Texts take `{name}` placeholders; values are inserted as text, and the
  * templates escape everything they output.
  */
+import { manageDe, manageEn } from './i18n-manage.ts';
+
 export const langs = ['de', 'en'] as const;
 export type Lang = (typeof langs)[number];
 
@@ -42,6 +44,7 @@ const de = {
   'footer.api': 'API-Dokumentation',
   'start.title': 'Start',
   'start.welcome': 'Willkommen, {name}',
+  ...manageDe,
 } as const;
 
 export type MessageKey = keyof typeof de;
@@ -81,6 +84,7 @@ const en: Record<MessageKey, string> = {
   'footer.api': 'API documentation',
   'start.title': 'Start',
   'start.welcome': 'Welcome, {name}',
+  ...manageEn,
 };
 
 const catalogue: Record<Lang, Record<MessageKey, string>> = { de, en };
