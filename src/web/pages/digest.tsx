@@ -47,13 +47,13 @@ function pagePath(own: boolean, id: number, notice: string): string {
   return own ? `/digest?notice=${notice}` : `/digest?subscriber=${id}&notice=${notice}`;
 }
 
-function Preview({ view, row }: { view: View; row: SubscriberRow }) {
+function Preview({ view, row, subject }: { view: View; row: SubscriberRow; subject?: string }) {
   const { t } = view;
   return (
     <section aria-labelledby="preview-title" class="panel">
       <h2 id="preview-title">{t('digest.previewTitle')}</h2>
-      {row.active ? (
-        <PreviewBody view={view} row={row} />
+      {row.active && subject !== undefined ? (
+        <PreviewBody view={view} row={row} subject={subject} />
       ) : (
         <p class="notice notice-info">{t('digest.inactive')}</p>
       )}
@@ -61,11 +61,12 @@ function Preview({ view, row }: { view: View; row: SubscriberRow }) {
   );
 }
 
-function PreviewBody({ view, row }: { view: View; row: SubscriberRow }) {
+function PreviewBody({ view, row, subject }: { view: View; row: SubscriberRow; subject: string }) {
   const { t } = view;
   return (
     <>
       <p class="hint">{t('digest.previewHint')}</p>
+      <p>{t('digest.previewSubject', { subject })}</p>
       <iframe
         class="digest-preview"
         src={`/digest/${row.id}/preview.html`}
@@ -129,6 +130,8 @@ export function digestPages(ctx: AppContext): FastifyPluginAsyncZod {
     const { row } = opts;
     const own = !row || row.id === subscriberFor(ctx, principal)?.id;
     const status = opts.errors?.size ? 400 : 200;
+    // The subject here, the digest itself in a frame (its HTML keeps the inline styles mail needs).
+    const subject = row?.active ? previewDigest(ctx, row.id).subject : undefined;
     const values: DigestFormValues = opts.values ??
       (row ? valuesOf(row) : undefined) ?? {
         name: principal.name,
@@ -178,7 +181,7 @@ export function digestPages(ctx: AppContext): FastifyPluginAsyncZod {
               <button type="submit">{t(row.active ? 'digest.unsubscribe' : 'digest.resubscribe')}</button>
             </form>
           )}
-          {row && <Preview view={view} row={row} />}
+          {row && <Preview view={view} row={row} {...(subject !== undefined ? { subject } : {})} />}
           {principal.role === 'admin' && (
             <SubscriberList view={view} rows={listSubscribers(ctx)} {...(row ? { current: row.id } : {})} />
           )}
