@@ -63,7 +63,7 @@ function SourceTable({ view, sources }: { view: View; sources: SourceHealth[] })
               <Health view={view} s={s} />
             </td>
             <td>
-              <Outcome view={view} run={s.lastRun} /> {when(s.lastRun?.startedAt ?? null)}
+              <Outcome view={view} run={s.lastRun} /> {s.lastRun && when(s.lastRun.startedAt)}
             </td>
             <td>{when(s.lastGoodRun?.finishedAt ?? null)}</td>
             <td>{s.callCount}</td>

@@ -158,14 +158,24 @@ export function digestPages(ctx: AppContext): FastifyPluginAsyncZod {
             </p>
           ) : null}
           {row ? (
-            <p>
-              {t(row.active ? 'digest.activeSince' : 'digest.unsubscribedSince', {
-                at: (row.active ? row.createdAt : (row.unsubscribedAt ?? row.createdAt)).slice(0, 10),
-              })}
-            </p>
+            <div class="status-line">
+              <p>
+                {t(row.active ? 'digest.activeSince' : 'digest.unsubscribedSince', {
+                  at: (row.active ? row.createdAt : (row.unsubscribedAt ?? row.createdAt)).slice(0, 10),
+                })}
+              </p>
+              <form method="post" action={`/digest/${row.id}/active`} class="inline-form">
+                <CsrfField view={view} />
+                <input type="hidden" name="active" value={row.active ? '0' : '1'} />
+                <button type="submit">{t(row.active ? 'digest.unsubscribe' : 'digest.resubscribe')}</button>
+              </form>
+            </div>
           ) : (
             <p>{t('digest.intro')}</p>
           )}
+          {/* A subscriber sees the next digest first; the settings follow. */}
+          {row && <Preview view={view} row={row} {...(subject !== undefined ? { subject } : {})} />}
+          {row && <h2 id="settings-title">{t('digest.settingsTitle')}</h2>}
           <DigestForm
             view={view}
             concept={concept}
@@ -174,14 +184,6 @@ export function digestPages(ctx: AppContext): FastifyPluginAsyncZod {
             action={row ? `/digest/${row.id}` : '/digest'}
             submit={row ? 'digest.save' : 'digest.subscribe'}
           />
-          {row && (
-            <form method="post" action={`/digest/${row.id}/active`} class="inline-form">
-              <CsrfField view={view} />
-              <input type="hidden" name="active" value={row.active ? '0' : '1'} />
-              <button type="submit">{t(row.active ? 'digest.unsubscribe' : 'digest.resubscribe')}</button>
-            </form>
-          )}
-          {row && <Preview view={view} row={row} {...(subject !== undefined ? { subject } : {})} />}
           {principal.role === 'admin' && (
             <SubscriberList view={view} rows={listSubscribers(ctx)} {...(row ? { current: row.id } : {})} />
           )}
