@@ -70,6 +70,11 @@ try {
   await shot('09-call', `/calls/${encodeURIComponent(top)}`);
   await shot('10-search-en', '/search?q=town+twinning&lang=en');
   await shot('11-call-en', `/calls/${encodeURIComponent(top)}?lang=en`);
+  await shot('12-digest', '/digest');
+  await shot('13-admin', '/admin');
+  await shot('14-admin-rules', '/admin/rules');
+  await shot('15-admin-tokens', '/admin/tokens');
+  await shot('16-admin-sources', '/admin/sources');
   process.stdout.write(`→ ${out}\n`);
 } finally {
   await browser.close();

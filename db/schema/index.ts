@@ -6,3 +6,4 @@ export * from './digests.ts';
 export * from './matching.ts';
 export * from './pursuits.ts';
 export * from './sessions.ts';
+export * from './subscriber-owners.ts';

@@ -81,6 +81,7 @@ export function Layout({ view, title, current, children }: LayoutProps) {
         <title>{`${title} – ${view.t('app.name')}`}</title>
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/style.css" />
+        <link rel="stylesheet" href="/static/manage.css" />
         <script src="/static/app.js" defer />
       </head>
       <body>

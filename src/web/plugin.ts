@@ -7,7 +7,9 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
 import { isAppError } from '../errors.ts';
 import { translator } from './i18n.ts';
+import { adminPages } from './pages/admin.tsx';
 import { callPages } from './pages/call.tsx';
+import { digestPages } from './pages/digest.tsx';
 import { exportPages } from './pages/exports.tsx';
 import { fieldPages } from './pages/fields.tsx';
 import { searchPages } from './pages/search.tsx';
@@ -44,8 +46,8 @@ export function webPages(ctx: AppContext): FastifyPluginAsyncZod {
     app.setErrorHandler((err: FastifyError, req, reply) => {
       const t = translator(req.web?.lang ?? 'de');
       if (isAppError(err)) {
-        const status = err.code === 'NOT_FOUND' ? 404 : err.code === 'VALIDATION_FAILED' ? 400 : 500;
-        if (status === 500) req.log.error({ err }, 'page error');
+        const status = err.status;
+        if (status >= 500) req.log.error({ err }, 'page error');
         return sendMessagePage(req, reply, status, status === 404 ? t('error.notFound') : err.message);
       }
       if (hasZodFastifySchemaValidationErrors(err) || (err.statusCode && err.statusCode < 500)) {
@@ -61,5 +63,7 @@ export function webPages(ctx: AppContext): FastifyPluginAsyncZod {
     await app.register(fieldPages(ctx));
     await app.register(callPages(ctx));
     await app.register(exportPages(ctx));
+    await app.register(digestPages(ctx));
+    await app.register(adminPages(ctx));
   };
 }

@@ -1,0 +1,223 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { audit } from '../../auth/tokens.ts';
+import type { AppContext } from '../../context.ts';
+import { isAppError } from '../../errors.ts';
+import { backgroundCrawls } from '../../sources/crawl-now.ts';
+import { type CrawlRunRow, listCrawlRuns, type SourceHealth, sourceHealth } from '../../sources/status.ts';
+import { CsrfField } from '../layout.tsx';
+import { sendPage } from '../render.tsx';
+import type { View } from '../view.ts';
+
+const admin = { page: true, role: 'admin' } as const;
+const when = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '–');
+const outcomeBadge: Record<string, string> = {
+  ok: 'badge-ok',
+  partial: 'badge-warn',
+  running: 'badge-warn',
+  failed: 'badge-bad',
+  blocked: 'badge-bad',
+};
+
+function Outcome({ view, run }: { view: View; run: CrawlRunRow | null }) {
+  if (!run) return <span class="muted">{view.t('sources.never')}</span>;
+  return (
+    <span class={`badge ${outcomeBadge[run.outcome] ?? ''}`}>{view.t(`sources.outcome.${run.outcome}`)}</span>
+  );
+}
+
+function Health({ view, s }: { view: View; s: SourceHealth }) {
+  const { t } = view;
+  if (!s.crawlable) return <span class="muted">{t('sources.notCrawled')}</span>;
+  if (!s.enabled) return <span class="badge">{t('sources.disabled')}</span>;
+  if (s.errorStreak > 0)
+    return <span class="badge badge-bad">{t('sources.failing', { n: s.errorStreak })}</span>;
+  if (s.stale) return <span class="badge badge-warn">{t('sources.stale')}</span>;
+  return <span class="badge badge-ok">{t('sources.healthy')}</span>;
+}
+
+function SourceTable({ view, sources }: { view: View; sources: SourceHealth[] }) {
+  const { t } = view;
+  return (
+    <table>
+      <caption class="visually-hidden">{t('sources.healthTitle')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('sources.source')}</th>
+          <th scope="col">{t('sources.health')}</th>
+          <th scope="col">{t('sources.lastRun')}</th>
+          <th scope="col">{t('sources.lastGood')}</th>
+          <th scope="col">{t('sources.calls')}</th>
+          <th scope="col">{t('sources.next')}</th>
+          <th scope="col">
+            <span class="visually-hidden">{t('rules.actions')}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {sources.map((s) => (
+          <tr key={s.id}>
+            <th scope="row">{s.name}</th>
+            <td>
+              <Health view={view} s={s} />
+            </td>
+            <td>
+              <Outcome view={view} run={s.lastRun} /> {s.lastRun && when(s.lastRun.startedAt)}
+            </td>
+            <td>{when(s.lastGoodRun?.finishedAt ?? null)}</td>
+            <td>{s.callCount}</td>
+            <td>{when(s.nextScheduledRun)}</td>
+            <td>
+              {s.crawlable && s.enabled && (
+                <form
+                  method="post"
+                  action={`/admin/sources/${encodeURIComponent(s.id)}/crawl`}
+                  class="inline-form"
+                >
+                  <CsrfField view={view} />
+                  <button type="submit" aria-label={t('sources.crawlNowNamed', { name: s.name })}>
+                    {t('sources.crawlNow')}
+                  </button>
+                </form>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function RunTable({ view, runs }: { view: View; runs: CrawlRunRow[] }) {
+  const { t } = view;
+  if (runs.length === 0) return <p>{t('sources.noRuns')}</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">{t('sources.run')}</th>
+          <th scope="col">{t('sources.source')}</th>
+          <th scope="col">{t('sources.started')}</th>
+          <th scope="col">{t('sources.outcome')}</th>
+          <th scope="col">{t('sources.counts')}</th>
+          <th scope="col">{t('sources.firstError')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((r) => (
+          <tr key={r.id}>
+            <td>{r.id}</td>
+            <td>{r.source}</td>
+            <td>
+              {when(r.startedAt)} <span class="muted">({r.trigger})</span>
+            </td>
+            <td>
+              <Outcome view={view} run={r} />
+            </td>
+            <td>
+              {t('sources.countsText', {
+                fetched: r.fetched,
+                new: r.newCount,
+                changed: r.changedCount,
+                delisted: r.delistedCount,
+                errors: r.errorCount,
+              })}
+            </td>
+            <td>{r.errors?.[0]?.message ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+type Notice = { kind: 'started'; run: number; source: string } | { kind: 'running'; source: string };
+
+/** Sources and crawl runs: each source's health, the recent runs, and "crawl now". */
+export function adminSourcePages(ctx: AppContext): FastifyPluginAsyncZod {
+  function show(req: FastifyRequest, reply: FastifyReply, notice?: Notice, status = 200) {
+    const sources = sourceHealth(ctx);
+    const runs = listCrawlRuns(ctx, { limit: 30 });
+    return sendPage(req, reply, { title: (v) => v.t('sources.title'), current: '/admin', status }, (view) => {
+      const { t } = view;
+      return (
+        <>
+          <p class="breadcrumb">
+            <a href="/admin">{t('admin.title')}</a>
+          </p>
+          <h1>{t('sources.title')}</h1>
+          {notice?.kind === 'started' && (
+            <p class="notice notice-ok" role="status">
+              {t('sources.started.notice', { run: notice.run, source: notice.source })}
+            </p>
+          )}
+          {notice?.kind === 'running' && (
+            <p class="notice notice-error" role="alert">
+              {t('sources.running.notice', { source: notice.source })}
+            </p>
+          )}
+          <h2>{t('sources.healthTitle')}</h2>
+          <SourceTable view={view} sources={sources} />
+          <h2>{t('sources.runsTitle')}</h2>
+          <p class="hint">{t('sources.runsHint')}</p>
+          <RunTable view={view} runs={runs} />
+        </>
+      );
+    });
+  }
+
+  return async (app) => {
+    const crawls = backgroundCrawls(ctx);
+    app.addHook('onClose', async () => crawls.close());
+
+    app.get(
+      '/admin/sources',
+      {
+        config: admin,
+        schema: {
+          hide: true,
+          querystring: z
+            .object({
+              run: z.coerce.number().int().positive().optional(),
+              source: z.string().max(100).optional(),
+            })
+            .loose(),
+        },
+      },
+      async (req, reply) => {
+        const { run, source } = req.query;
+        return show(req, reply, run && source ? { kind: 'started', run, source } : undefined);
+      },
+    );
+
+    app.post(
+      '/admin/sources/:source/crawl',
+      {
+        config: admin,
+        schema: {
+          hide: true,
+          params: z.object({ source: z.string().max(100) }),
+          body: z.object({ _csrf: z.string() }),
+        },
+      },
+      async (req, reply) => {
+        const { source } = req.params;
+        try {
+          const run = await crawls.start(source);
+          audit(ctx.dbh.db, {
+            actor: `token:${req.principal!.id}:${req.principal!.name}`,
+            action: 'crawl.start',
+            target: source,
+            details: { runId: run.id },
+          });
+          return reply.redirect(`/admin/sources?run=${run.id}&source=${encodeURIComponent(source)}`, 303);
+        } catch (err) {
+          if (isAppError(err) && err.code === 'CRAWL_RUNNING')
+            return show(req, reply, { kind: 'running', source }, 409);
+          throw err;
+        }
+      },
+    );
+  };
+}
