@@ -1,0 +1,295 @@
+import type Database from 'better-sqlite3';
+import type { AppContext } from '../context.ts';
+import type { CallScores, Engine } from './engine.ts';
+import { explain } from './explain.ts';
+import { analyzeCall, type CallFacts, type CallMemo, callFacts, type TextFact } from './facts.ts';
+import { type LoadedCall, loadCallsForMatching, selectIn } from './load-calls.ts';
+import { activeEngine, getActiveRuleSet } from './rule-store.ts';
+import { hashString, matchRowFormat, Signature } from './signature.ts';
+import type { TextDoc } from './text.ts';
+
+/** (Re-)matching stored calls: the tokenised-call cache, full and incremental runs, warming. */
+
+/** A stored call as the matcher keeps it between runs: its facts without the long texts, and its tokens. */
+interface CachedCall {
+  /** Content hash and applicants text (the content hash does not cover the latter). */
+  key: string;
+  /** Hash of id and key: the call's part of its match signature. */
+  keyHash: number;
+  call: LoadedCall;
+  docs: Record<TextFact, TextDoc>;
+  /** Condition results and text relevance, kept as long as the content is unchanged. */
+  memo: CallMemo;
+}
+
+// Tokenised calls per call id and content hash.
+const docCache = new Map<string, CachedCall>();
+
+function cacheKey(c: { contentHash: string; applicantsText?: string | null; language: string }): string {
+  return `${c.contentHash}|${c.language}|${c.applicantsText ?? ''}`;
+}
+
+function cacheCall(c: LoadedCall): CachedCall {
+  const key = cacheKey(c);
+  const hit = docCache.get(c.id);
+  if (hit && hit.key === key) return hit;
+  // The texts live on only as tokens; the facts need none of them.
+  const entry: CachedCall = {
+    key,
+    keyHash: hashString(`${c.id}\u0000${key}`),
+    call: { ...c, title: '', summary: '', description: '' },
+    docs: analyzeCall(c),
+    memo: {},
+  };
+  docCache.set(c.id, entry);
+  return entry;
+}
+
+export function factsFor(engine: Engine, calls: readonly LoadedCall[], now: Date): CallFacts[] {
+  return calls.map((c) => {
+    const entry = cacheCall(c);
+    return callFacts(c, engine.city, { now }, entry.docs, entry.memo);
+  });
+}
+
+interface LightRow {
+  id: string;
+  content_hash: string;
+  language: string;
+  applicants_text: string | null;
+  needs_match: number;
+}
+
+/** Calls kept tokenised at most; beyond, the cache is emptied at the start of a run. */
+const cacheCap = 200_000;
+
+/**
+ * The calls of a run, from the token cache where their content is unchanged: only id, content
+ * hash, language and applicants text are read for every call, full rows only for new or changed
+ * calls (in id order, like a full read).
+ */
+function callsForRun(sqlite: Database.Database, ids?: readonly string[]) {
+  const sql = 'SELECT id, content_hash, language, applicants_text, needs_match FROM calls';
+  const light = ids
+    ? selectIn<LightRow>(sqlite, `${sql} WHERE id IN`, ids)
+    : (sqlite.prepare(`${sql} ORDER BY id`).all() as LightRow[]);
+  // Emptied before, never during a run: every call of the run must stay in the cache.
+  if (docCache.size + light.length > cacheCap) docCache.clear();
+  const missing = light.filter((r) => {
+    const key = cacheKey({
+      contentHash: r.content_hash,
+      language: r.language,
+      applicantsText: r.applicants_text,
+    });
+    return docCache.get(r.id)?.key !== key;
+  });
+  const fresh = loadCallsForMatching(
+    sqlite,
+    missing.map((r) => r.id),
+  );
+  for (const c of fresh) cacheCall(c);
+  return light.flatMap((r) => {
+    const entry = docCache.get(r.id);
+    return entry ? [{ entry, row: r }] : [];
+  });
+}
+
+/**
+ * Everything the stored rows of a call are computed from: the call's content, the profiles
+ * and scoring, the days to its deadline (explanations show day-based evidence), every score
+ * and eligibility, and the definitions of the rules that fired (in rule order).
+ */
+function signatureOf(engine: Engine, entry: CachedCall, f: CallFacts, sc: CallScores): number {
+  const sig = new Signature().add(matchRowFormat).add(entry.keyHash).add(engine.profileKey);
+  const days = f.values.daysToDeadline;
+  sig.add(typeof days === 'number' ? days : -(2 ** 40));
+  for (let t = 0; t < sc.scores.length; t++) sig.add(Math.round(sc.scores[t]! * 10)).add(sc.eligibility[t]!);
+  for (const ri of sc.fired) sig.add(engine.ruleHashes[ri]!);
+  return sig.value();
+}
+
+export interface MatchRunResult {
+  calls: number;
+  /** Match rows these calls have after the run. */
+  rows: number;
+  /** Calls whose result changed (their rows were compared and rewritten where different). */
+  changedCalls: number;
+  /** Rows inserted, updated or deleted. */
+  writtenRows: number;
+  ruleVersion: number;
+  /** Milliseconds per phase: reading calls and signatures, scoring, writing. */
+  ms: { read: number; score: number; write: number };
+}
+
+interface SigRow {
+  call_id: string;
+  signature: number;
+}
+
+interface StoredRow {
+  target: string;
+  score: number;
+  eligibility: string;
+  reason: string;
+  explanation: string;
+}
+
+/**
+ * Scores stored calls for every target and brings their rows in `matches` up to date (pairs
+ * scoring at least `minScore`, excluded ones included so their reason is visible), then clears
+ * `needs_match`. All calls when `callIds` is omitted. A call's rows depend only on the call,
+ * the rule set and the day, so an incremental run gives the same rows as a full one.
+ *
+ * Every call is scored on every run; a call whose signature (`match_state`) is unchanged keeps
+ * its rows untouched, and of a changed call only the rows that differ are written. A row's
+ * `rule_version` and `matched_at` therefore say which version produced its current content and
+ * when: a new rule version that leaves a match as it was does not touch it.
+ */
+export function matchCalls(
+  ctx: AppContext,
+  options: { callIds?: string[]; now?: Date } = {},
+): MatchRunResult {
+  const { version, engine } = activeEngine(ctx);
+  const now = options.now ?? new Date();
+  const s = ctx.dbh.sqlite;
+  const t0 = performance.now();
+  const run = callsForRun(s, options.callIds);
+  const sigSql = 'SELECT call_id, signature FROM match_state';
+  const sigs = options.callIds
+    ? selectIn<SigRow>(
+        s,
+        `${sigSql} WHERE call_id IN`,
+        run.map((r) => r.entry.call.id),
+      )
+    : (s.prepare(sigSql).all() as SigRow[]);
+  const stored = new Map(sigs.map((r) => [r.call_id, r.signature]));
+
+  const t1 = performance.now();
+  const changed: { f: CallFacts; sc: CallScores; sig: number }[] = [];
+  for (const { entry } of run) {
+    const f = callFacts(entry.call, engine.city, { now }, entry.docs, entry.memo);
+    const sc = engine.score(f);
+    const sig = signatureOf(engine, entry, f, sc);
+    if (stored.get(entry.call.id) !== sig) changed.push({ f, sc, sig });
+  }
+
+  const t2 = performance.now();
+  const matchedAt = now.toISOString();
+  const min = engine.scoring.minScore;
+  const existing = s.prepare(
+    'SELECT target, score, eligibility, reason, explanation FROM matches WHERE call_id = ?',
+  );
+  const ins = s.prepare(
+    `INSERT INTO matches (call_id, target, target_kind, score, eligibility, reason, explanation, rule_version, matched_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const upd = s.prepare(
+    `UPDATE matches SET score = ?, eligibility = ?, reason = ?, explanation = ?, rule_version = ?, matched_at = ?
+     WHERE call_id = ? AND target = ?`,
+  );
+  const del = s.prepare('DELETE FROM matches WHERE call_id = ? AND target = ?');
+  const setSig = s.prepare(
+    'INSERT INTO match_state (call_id, signature) VALUES (?, ?) ON CONFLICT (call_id) DO UPDATE SET signature = excluded.signature',
+  );
+  const clear = s.prepare('UPDATE calls SET needs_match = 0 WHERE id = ? AND content_hash = ?');
+  let written = 0;
+  s.transaction(() => {
+    for (const { f, sc, sig } of changed) {
+      const before = new Map((existing.all(f.callId) as StoredRow[]).map((r) => [r.target, r]));
+      const cache = new Map();
+      for (const t of engine.targets) {
+        const score = sc.scores[t.index]!;
+        if (score < min) continue;
+        const { reason, ...rest } = explain(engine, f, sc, t.index, { evidenceCache: cache });
+        const explanation = JSON.stringify(rest);
+        const old = before.get(t.id);
+        before.delete(t.id);
+        if (
+          old &&
+          old.score === score &&
+          old.eligibility === rest.eligibility &&
+          old.reason === reason &&
+          old.explanation === explanation
+        )
+          continue;
+        if (old) upd.run(score, rest.eligibility, reason, explanation, version, matchedAt, f.callId, t.id);
+        else
+          ins.run(f.callId, t.id, t.kind, score, rest.eligibility, reason, explanation, version, matchedAt);
+        written++;
+      }
+      for (const target of before.keys()) {
+        del.run(f.callId, target);
+        written++;
+      }
+      setSig.run(f.callId, sig);
+    }
+    for (const { row } of run) if (row.needs_match) clear.run(row.id, row.content_hash);
+  })();
+  const t3 = performance.now();
+  return {
+    calls: run.length,
+    rows: countRows(s, options.callIds && run.map((r) => r.entry.call.id)),
+    changedCalls: changed.length,
+    writtenRows: written,
+    ruleVersion: version,
+    ms: { read: Math.round(t1 - t0), score: Math.round(t2 - t1), write: Math.round(t3 - t2) },
+  };
+}
+
+function countRows(s: Database.Database, ids?: string[]): number {
+  if (!ids) return (s.prepare('SELECT count(*) AS n FROM matches').get() as { n: number }).n;
+  const counts = selectIn<{ n: number }>(s, 'SELECT count(*) AS n FROM matches WHERE call_id IN', ids);
+  return counts.reduce((sum, c) => sum + c.n, 0);
+}
+
+/**
+ * Tokenises and scores every stored call in small slices, yielding to the event loop between
+ * them, so the first rule change or re-match after a start does not pay for tokenising the whole
+ * corpus while an administrator waits. Nothing is written. Stops early when `signal` aborts.
+ */
+export async function warmMatching(
+  ctx: AppContext,
+  options: { slice?: number; signal?: AbortSignal; now?: Date } = {},
+): Promise<{ calls: number }> {
+  const slice = options.slice ?? 250;
+  const { engine } = activeEngine(ctx);
+  const ids = (ctx.dbh.sqlite.prepare('SELECT id FROM calls ORDER BY id').all() as { id: string }[]).map(
+    (r) => r.id,
+  );
+  let done = 0;
+  for (let i = 0; i < ids.length; i += slice) {
+    if (options.signal?.aborted) break;
+    for (const { entry } of callsForRun(ctx.dbh.sqlite, ids.slice(i, i + slice))) {
+      engine.score(
+        callFacts(entry.call, engine.city, { now: options.now ?? new Date() }, entry.docs, entry.memo),
+      );
+      done++;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { calls: done };
+}
+
+/** Whether the matcher holds the call's tokens for its current content (see `warmMatching`). */
+export function isWarm(callId: string, contentHash: string): boolean {
+  return docCache.get(callId)?.key.startsWith(`${contentHash}|`) ?? false;
+}
+
+/** Re-matches the calls that are new or changed since their last match (`needs_match`). */
+export function matchPending(ctx: AppContext, options: { now?: Date } = {}): MatchRunResult {
+  const ids = (
+    ctx.dbh.sqlite.prepare('SELECT id FROM calls WHERE needs_match = 1').all() as { id: string }[]
+  ).map((r) => r.id);
+  if (ids.length === 0) {
+    const ruleVersion = getActiveRuleSet(ctx).version;
+    return {
+      calls: 0,
+      rows: 0,
+      changedCalls: 0,
+      writtenRows: 0,
+      ruleVersion,
+      ms: { read: 0, score: 0, write: 0 },
+    };
+  }
+  return matchCalls(ctx, { callIds: ids, ...options });
+}
