@@ -139,11 +139,11 @@ describe('reader pages in Chromium', () => {
             summary: `Town twinning for municipalities ${title}`,
             applicants: 'Towns and municipalities <b>bold</b>',
             deadlines: ['2099-01-15T17:00'],
-            url: 'javascript:alert(3)',
           },
           new Date(),
         );
-        upsertCall(tx, call);
+        // Import refuses such a link; a crawled one reaches the store, which must drop it.
+        upsertCall(tx, { ...call, url: 'javascript:alert(3)' });
       });
     });
     matchCalls(f.ctx);
