@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../src/app.ts';
-import { createToken } from '../../src/auth/tokens.ts';
+import { createToken, verifyToken } from '../../src/auth/tokens.ts';
 import type { AppContext } from '../../src/context.ts';
 import { callCount, loadDemo } from '../../src/demo/load.ts';
+import { subscribeSelf } from '../../src/digest/own-subscription.ts';
 import { isAppError } from '../../src/errors.ts';
 import { useTestContext } from '../helpers/context.ts';
 import { PageClient } from '../helpers/web-inject.ts';
@@ -69,6 +70,26 @@ describe('web pages over HTTP', () => {
     })();
     expect(isAppError(again) && again.code).toBe('CONFLICT');
     expect(callCount(ctx)).toBe(n);
+  });
+
+  it('shows closing deadlines for the fields of the person’s own digest subscription, else for all', async () => {
+    if (callCount(ctx) === 0) loadDemo(ctx);
+    const { token } = createToken(ctx.dbh.db, { name: 'Tom', role: 'reader' });
+    const tom = new PageClient(app);
+    await tom.signIn(token);
+    expect((await tom.get('/')).body).toContain('Auswahl: alle Handlungsfelder');
+    subscribeSelf(ctx, verifyToken(ctx.dbh.db, token)!, {
+      name: 'Tom',
+      email: 'tom@kiel.example',
+      language: 'de',
+      actionFields: ['ostseeraum'],
+      measures: [],
+      minScore: 40,
+      cadence: 'weekly',
+    });
+    const mine = (await tom.get('/')).body;
+    expect(mine).toContain('Fristen in den nächsten 8 Wochen – Ihre Handlungsfelder');
+    expect(mine).toContain('Auswahl: Ihre Digest-Abos');
   });
 
   it('answers errors as pages: unknown call or measure, bad filters, bad feedback', async () => {

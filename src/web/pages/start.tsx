@@ -4,6 +4,7 @@ import { audit, type TokenPrincipal } from '../../auth/tokens.ts';
 import { type CallListItem, queryCalls } from '../../calls/query.ts';
 import type { AppContext } from '../../context.ts';
 import { callCount, loadDemo } from '../../demo/load.ts';
+import { ownSubscriber } from '../../digest/own-subscription.ts';
 import { berlin, dateInZone } from '../../domain/time.ts';
 import { type SourceHealth, sourceHealth } from '../../sources/status.ts';
 import { CallCardItem, formatDateTime } from '../components.tsx';
@@ -17,15 +18,17 @@ const FIRST_VISIT_DAYS = 14;
 const LIST_LIMIT = 10;
 
 /**
- * The action fields a person follows. People and digest subscriptions are not linked yet (a
- * subscription belongs to an e-mail address, not to a token), so this is every field for now;
- * once "My digest" links them, return the subscription's fields and measures here.
+ * The action fields and measures a person follows: those of their own digest subscription
+ * ("Mein Digest", linked to their token), else none, which lists every field.
  */
 export function myTargets(
-  _ctx: AppContext,
-  _who: TokenPrincipal,
+  ctx: AppContext,
+  who: TokenPrincipal,
 ): { targets: string[]; fromSubscriptions: boolean } {
-  return { targets: [], fromSubscriptions: false };
+  const own = ownSubscriber(ctx, who.id);
+  if (!own?.active) return { targets: [], fromSubscriptions: false };
+  const targets = [...own.actionFields, ...own.measures];
+  return { targets, fromSubscriptions: targets.length > 0 };
 }
 
 function closingSoon(ctx: AppContext, targets: string[], now: Date): CallListItem[] {
