@@ -1,53 +1,20 @@
-import { hostname } from 'node:os';
-import { and, desc, eq } from 'drizzle-orm';
-import { crawlRuns, httpCache, sources } from '../db/schema/index.ts';
-import {
-  getCall,
-  getCrawlState,
-  markDelisted,
-  setListFingerprint,
-  touchCall,
-  upsertCall,
-} from '../src/calls/store.ts';
+/**
+ * The crawl framework: `runCrawl` runs one source adapter in named steps — lock (`run/lock.ts`),
+ * crawl context (`run/context.ts`), upserts (`run/items.ts`), outcome and delisting
+ * (`run/listing.ts`) — and hands the summary to the run-finished hooks.
+ */
+import { desc } from 'drizzle-orm';
+import { crawlRuns } from '../db/schema/index.ts';
 import type { AppContext } from '../src/context.ts';
-import { archivedFrom, computeStatus, type Deadline } from '../src/domain/call.ts';
-import type { CrawlOutcome } from '../src/domain/enums.ts';
-import { AppError } from '../src/errors.ts';
 import { CrawlError, toCrawlError } from './errors.ts';
-import { HttpClient, type ValidatorStore } from './http.ts';
-import type { CrawlContext, CrawlItem, SourceAdapter } from './types.ts';
+import { crawlContext } from './run/context.ts';
+import { storeCall, storeSeen } from './run/items.ts';
+import { decideOutcome, ensureSourceRow } from './run/listing.ts';
+import { acquireLock, finishRun, startHeartbeat } from './run/lock.ts';
+import type { RunOptions, RunSummary } from './run/types.ts';
+import type { CrawlItem, SourceAdapter } from './types.ts';
 
-const MAX_STORED_ERRORS = 200;
-
-export type CrawlTrigger = 'schedule' | 'cli' | 'api' | 'test';
-
-export interface RunOptions {
-  trigger?: CrawlTrigger;
-  /** Points every host role of the source at this one server (paths unchanged). */
-  baseUrl?: string;
-  signal?: AbortSignal;
-  /** The run's clock (tests pin it). */
-  now?: Date;
-  onProgress?: (source: string, label: string, done: number, total?: number) => void;
-}
-
-export interface RunSummary {
-  runId: number;
-  source: SourceAdapter['id'];
-  outcome: Exclude<CrawlOutcome, 'running'>;
-  startedAt: string;
-  finishedAt: string;
-  fetched: number;
-  listed: number;
-  newCount: number;
-  changedCount: number;
-  unchangedCount: number;
-  delistedCount: number;
-  errorCount: number;
-  errors: Array<{ kind: string; url?: string; message: string }>;
-  /** Ids of calls that are new, changed or delisted in this run (for incremental re-matching). */
-  touchedIds: string[];
-}
+export type { CrawlTrigger, RunOptions, RunSummary } from './run/types.ts';
 
 /**
  * Hooks run after every finished run (also failed ones; check `summary.outcome`). The matching
@@ -78,105 +45,6 @@ export function resolveBaseUrls(
       (override ?? configured[role] ?? real).replace(/\/+$/, ''),
     ]),
   );
-}
-
-const lockOwner = () => `${hostname()}:${process.pid}`;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Takes the source's run lock: a `crawl_runs` row in state `running` with owner and heartbeat.
- * A running row whose heartbeat is stale, or whose owner process on this host is gone, was left by
- * a killed process: it is closed as `failed` and the lock taken over.
- */
-function acquireLock(ctx: AppContext, source: SourceAdapter['id'], trigger: CrawlTrigger, now: Date): number {
-  const { db, sqlite } = ctx.dbh;
-  const me = lockOwner();
-  return sqlite
-    .transaction(() => {
-      const running = db
-        .select()
-        .from(crawlRuns)
-        .where(and(eq(crawlRuns.source, source), eq(crawlRuns.outcome, 'running')))
-        .all();
-      for (const r of running) {
-        const beat = Date.parse(r.heartbeatAt ?? r.startedAt);
-        const [host, pid] = (r.lockOwner ?? '').split(':');
-        const ownerGone = host === hostname() && pid !== undefined && !processAlive(Number(pid));
-        const stale = now.getTime() - beat > ctx.config.crawl.lockStaleMs;
-        if (!ownerGone && !stale) {
-          throw new AppError(
-            'CRAWL_RUNNING',
-            `A crawl of ${source} is already running (run ${r.id}, ${r.lockOwner}).`,
-          );
-        }
-        db.update(crawlRuns)
-          .set({
-            outcome: 'failed',
-            finishedAt: now.toISOString(),
-            errors: [
-              ...(r.errors ?? []),
-              {
-                kind: 'interrupted',
-                message: `run was interrupted (owner ${r.lockOwner} gone); lock recovered by ${me}`,
-              },
-            ],
-            errorCount: r.errorCount + 1,
-          })
-          .where(eq(crawlRuns.id, r.id))
-          .run();
-      }
-      const row = db
-        .insert(crawlRuns)
-        .values({
-          source,
-          trigger,
-          startedAt: now.toISOString(),
-          lockOwner: me,
-          heartbeatAt: now.toISOString(),
-        })
-        .returning({ id: crawlRuns.id })
-        .get();
-      return row.id;
-    })
-    .immediate();
-}
-
-function validatorStore(ctx: AppContext): ValidatorStore {
-  const { db } = ctx.dbh;
-  return {
-    get(url) {
-      const row = db.select().from(httpCache).where(eq(httpCache.url, url)).get();
-      return row ? { etag: row.etag ?? undefined, lastModified: row.lastModified ?? undefined } : undefined;
-    },
-    set(url, v) {
-      const values = {
-        etag: v.etag ?? null,
-        lastModified: v.lastModified ?? null,
-        updatedAt: new Date().toISOString(),
-      };
-      db.insert(httpCache)
-        .values({ url, ...values })
-        .onConflictDoUpdate({ target: httpCache.url, set: values })
-        .run();
-    },
-  };
-}
-
-function ensureSourceRow(ctx: AppContext, adapter: SourceAdapter, now: Date) {
-  const { db } = ctx.dbh;
-  db.insert(sources)
-    .values({ id: adapter.id, name: adapter.name, updatedAt: now.toISOString() })
-    .onConflictDoNothing()
-    .run();
-  return db.select().from(sources).where(eq(sources.id, adapter.id)).get()!;
 }
 
 /**
@@ -212,121 +80,21 @@ export async function runCrawl(
     errors: [] as RunSummary['errors'],
     touched: [] as string[],
   };
-  const beat = () =>
-    db
-      .update(crawlRuns)
-      .set({
-        heartbeatAt: new Date().toISOString(),
-        fetched: s.fetched,
-        newCount: s.newCount,
-        changedCount: s.changedCount,
-        unchangedCount: s.unchangedCount,
-        errorCount: s.errors.length,
-      })
-      .where(eq(crawlRuns.id, runId))
-      .run();
-  const heartbeat = setInterval(beat, ctx.config.crawl.heartbeatMs);
-  heartbeat.unref();
+  const heartbeat = startHeartbeat(ctx, runId, s);
 
-  const http = new HttpClient({
-    userAgent: ctx.config.crawl.userAgent,
-    minDelayMs: ctx.config.crawl.minDelayMs,
-    timeoutMs: ctx.config.crawl.timeoutMs,
-    maxBytes: ctx.config.crawl.maxBytes,
-    retries: ctx.config.crawl.retries,
-    backoffMs: ctx.config.crawl.backoffMs,
-    maxRetryAfterMs: ctx.config.crawl.maxRetryAfterMs,
-    allowedHosts: Object.values(baseUrls).map((u) => new URL(u).host),
-    validators: validatorStore(ctx),
-    signal: abort.signal,
-    onRequest: () => {
-      s.fetched++;
-    },
-  });
-
-  const cctx: CrawlContext = {
-    config: ctx.config,
-    logger: ctx.logger.child({ source: adapter.id, runId }),
-    http,
-    baseUrls,
-    now,
-    signal: abort.signal,
-    known(id) {
-      const st = getCrawlState(db, id);
-      return st
-        ? { fingerprint: st.fingerprint, fetchedAt: st.fetchedAt, delisted: st.delistedAt !== null }
-        : undefined;
-    },
-    resume: {
-      get: () =>
-        db.select({ r: sources.resumeState }).from(sources).where(eq(sources.id, adapter.id)).get()?.r ??
-        null,
-      set: (state) =>
-        db
-          .update(sources)
-          .set({ resumeState: state ?? null, updatedAt: new Date().toISOString() })
-          .where(eq(sources.id, adapter.id))
-          .run(),
-    },
-    progress: (label, done, total) => options.onProgress?.(adapter.id, label, done, total),
-  };
+  const cctx = crawlContext(ctx, adapter, { runId, baseUrls, now, signal: abort.signal, options, s });
+  const scope = { db, adapter, now, runId, logger: cctx.logger };
 
   let listing: Extract<CrawlItem, { type: 'listing' }> | undefined;
   let fatal: CrawlError | undefined;
   const handle = (item: CrawlItem) => {
     switch (item.type) {
-      case 'call': {
-        let outcome: ReturnType<typeof upsertCall>;
-        try {
-          outcome = upsertCall(db, item.call, {
-            now,
-            crawlRunId: runId,
-            onWarning: (message) => cctx.logger.warn({ callId: item.call.id }, message),
-          });
-        } catch (err) {
-          // A record that fails the Call schema is one bad record, not a broken source.
-          const message = err instanceof Error ? err.message.slice(0, 500) : String(err);
-          s.errors.push({
-            kind: 'parse',
-            url: item.call.provenance?.sourceUrl,
-            message: `${item.call.id}: ${message}`,
-          });
-          break;
-        }
-        // A published date that does not exist was left out, not rolled over: say so.
-        for (const n of item.call.notices)
-          if (n.startsWith('invalid-date:'))
-            cctx.logger.warn(
-              { callId: item.call.id, url: item.call.provenance?.sourceUrl },
-              `${item.call.id}: date "${n.slice(13).trim()}" does not exist; no deadline taken from it`,
-            );
-        setListFingerprint(db, item.call.id, item.fingerprint ?? null);
-        if (outcome === 'new') s.newCount++;
-        else if (outcome === 'changed') s.changedCount++;
-        else s.unchangedCount++;
-        if (outcome !== 'unchanged') s.touched.push(item.call.id);
+      case 'call':
+        storeCall(scope, s, item);
         break;
-      }
-      case 'seen': {
-        const stored = getCall(db, item.id);
-        if (!stored) break;
-        // Time passes: a listed call whose deadline has gone by is closed by the dates, and a
-        // yearly deadline moves on to its next date, with history.
-        const deadlines = adapter.deadlinesAsOf?.(stored, now) ?? stored.deadlines;
-        const status = computeStatus(deadlines, stored.openingDate, now, archivedFrom(stored));
-        const key = (ds: readonly Deadline[]) =>
-          ds.map((d) => `${d.at}|${d.stage}|${d.raw}|${d.label ?? ''}`).join('\n');
-        const { firstSeenAt: _f, lastSeenAt: _l, delistedAt: _d, ...call } = stored;
-        if (
-          (status !== stored.status || key(deadlines) !== key(stored.deadlines)) &&
-          upsertCall(db, { ...call, deadlines, status }, { now, crawlRunId: runId }) === 'changed'
-        ) {
-          s.changedCount++;
-          s.touched.push(item.id);
-        } else s.unchangedCount++;
-        touchCall(db, item.id, { now, fingerprint: item.fingerprint });
+      case 'seen':
+        storeSeen(scope, s, item);
         break;
-      }
       case 'error':
         s.errors.push(item.error.toRecord());
         break;
@@ -351,65 +119,10 @@ export async function runCrawl(
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
 
-  let outcome: RunSummary['outcome'];
   const finishedAt = new Date();
-  if (fatal) {
-    outcome = fatal.kind === 'blocked' || fatal.kind === 'robots' ? 'blocked' : 'failed';
-  } else if (!listing) {
-    outcome = 'failed';
-    s.errors.push({ kind: 'layout', message: 'source ended without reporting its listing' });
-  } else {
-    const lastGood = sourceRow.lastGoodListingCount;
-    const tooShort =
-      lastGood !== null && lastGood > 0 && listing.ids.length < ctx.config.crawl.partialRatio * lastGood;
-    if (tooShort) {
-      s.errors.push({
-        kind: 'layout',
-        message: `listing returned ${listing.ids.length} calls, last good listing ${lastGood}: treated as partial`,
-      });
-    }
-    // Fewer rows read than the source says it holds: a page came back empty or short.
-    const shortfalls = (listing.counts ?? []).filter((c) => c.read < c.stated);
-    for (const c of shortfalls) {
-      s.errors.push({
-        kind: 'layout',
-        message: `listing read ${c.read} of the ${c.stated} rows the source states (${c.label}): treated as partial`,
-      });
-    }
-    const complete = listing.complete && shortfalls.length === 0;
-    if (!listing.complete && !tooShort) s.errors.push({ kind: 'layout', message: 'listing incomplete' });
-    if (complete && !tooShort) {
-      const delisted = markDelisted(db, adapter.id, new Set(listing.ids), now);
-      s.delistedCount = delisted.length;
-      s.touched.push(...delisted);
-      db.update(sources)
-        .set({
-          lastGoodListingCount: listing.ids.length,
-          resumeState: null,
-          updatedAt: finishedAt.toISOString(),
-        })
-        .where(eq(sources.id, adapter.id))
-        .run();
-      outcome = s.errors.length > 0 ? 'partial' : 'ok';
-    } else outcome = 'partial';
-  }
+  const outcome = decideOutcome(ctx, adapter, { sourceRow, fatal, listing, now, finishedAt, s });
 
-  db.update(crawlRuns)
-    .set({
-      outcome,
-      finishedAt: finishedAt.toISOString(),
-      heartbeatAt: finishedAt.toISOString(),
-      fetched: s.fetched,
-      newCount: s.newCount,
-      changedCount: s.changedCount,
-      unchangedCount: s.unchangedCount,
-      delistedCount: s.delistedCount,
-      errorCount: s.errors.length,
-      // The count is exact; the stored details are capped so one broken source cannot bloat the table.
-      errors: s.errors.slice(0, MAX_STORED_ERRORS),
-    })
-    .where(eq(crawlRuns.id, runId))
-    .run();
+  finishRun(ctx, runId, outcome, finishedAt, s);
 
   const summary: RunSummary = {
     runId,

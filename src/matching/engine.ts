@@ -1,24 +1,23 @@
+/**
+ * The engine: `compileEngine` turns a rule set and the concept into closures and tables once;
+ * scoring a call (`engine/score.ts`) then runs on those. Conditions compile in `engine/conditions.ts`.
+ */
 import type { Concept } from '../concept/schema.ts';
 import type { Eligibility } from '../domain/enums.ts';
 import { AppError } from '../errors.ts';
+import { type CompiledCondition, compileCondition, conditionId } from './engine/conditions.ts';
+import { type CallScores, type ScoreState, scoreCall } from './engine/score.ts';
 import { isEvidenceStem } from './evidence.ts';
 import { type CallFacts, type CityProfile, cityFact, cityProfile } from './facts.ts';
-import { type CompiledLeaf, compileLeaf, type LeafOutcome, WildIndex } from './operators.ts';
+import { WildIndex } from './operators.ts';
 import { bm25Table, conceptTargets, type MatchTarget, profileStems, profileText } from './profiles.ts';
-import type { Condition, Effect, Leaf, Rule, RuleSet, Scoring } from './rules-schema.ts';
+import type { Condition, Effect, Rule, RuleSet, Scoring } from './rules-schema.ts';
 import { parseRuleSet } from './rules-schema.ts';
 import { hashString } from './signature.ts';
 import { stemVocab, stopwords } from './text.ts';
 
-/** A condition tree with each node's outcome; leaves carry the terms or values that decided them. */
-export type ConditionOutcome =
-  | { kind: 'all' | 'any' | 'not'; ok: boolean; children: ConditionOutcome[] }
-  | ({ kind: 'leaf'; fact: string; operator: string; value: unknown } & LeafOutcome);
-
-interface CompiledCondition {
-  test(f: CallFacts): boolean;
-  explain(f: CallFacts): ConditionOutcome;
-}
+export type { ConditionOutcome } from './engine/conditions.ts';
+export type { CallScores } from './engine/score.ts';
 
 export interface CompiledRule {
   rule: Rule;
@@ -26,17 +25,6 @@ export interface CompiledRule {
   /** Target indices the effect applies to. */
   targets: number[];
   cond: CompiledCondition;
-}
-
-/** Per call: score, eligibility and the rules that fired, for every target (by target index). */
-export interface CallScores {
-  callId: string;
-  scores: Float64Array;
-  /** 0 eligible, 1 unclear, 2 excluded. */
-  eligibility: Uint8Array;
-  /** Text relevance points per target (before saturation). */
-  textPoints: Float64Array;
-  fired: number[];
 }
 
 export const eligibilityNames: readonly Eligibility[] = ['eligible', 'unclear', 'excluded'];
@@ -59,153 +47,6 @@ export interface Engine {
   /** A hash of what every explanation depends on besides the rules: concept, vocabulary, scoring. */
   profileKey: number;
 }
-
-function compileCondition(
-  c: Condition,
-  path: string,
-  wild: WildIndex,
-  resolve: (n: string) => string | string[] | undefined,
-): CompiledCondition {
-  if ('all' in c) {
-    const kids = c.all.map((k, i) => compileCondition(k, `${path}.all.${i}`, wild, resolve));
-    return {
-      test: (f) => kids.every((k) => k.test(f)),
-      explain(f) {
-        const children = kids.map((k) => k.explain(f));
-        return { kind: 'all', ok: children.every((x) => x.ok), children };
-      },
-    };
-  }
-  if ('any' in c) {
-    const kids = c.any.map((k, i) => compileCondition(k, `${path}.any.${i}`, wild, resolve));
-    return {
-      test: (f) => kids.some((k) => k.test(f)),
-      explain(f) {
-        const children = kids.map((k) => k.explain(f));
-        return { kind: 'any', ok: children.some((x) => x.ok), children };
-      },
-    };
-  }
-  if ('not' in c) {
-    const kid = compileCondition(c.not, `${path}.not`, wild, resolve);
-    return {
-      test: (f) => !kid.test(f),
-      explain(f) {
-        const child = kid.explain(f);
-        return { kind: 'not', ok: !child.ok, children: [child] };
-      },
-    };
-  }
-  const leaf: Leaf = c;
-  const compiled: CompiledLeaf = compileLeaf(leaf, path, wild, resolve);
-  return {
-    test: compiled.test,
-    explain: (f) => ({
-      kind: 'leaf',
-      fact: leaf.fact,
-      operator: leaf.operator,
-      value: leaf.value,
-      ...compiled.explain(f),
-    }),
-  };
-}
-
-const conditionIds = new Map<string, number>();
-function conditionId(key: string): number {
-  let id = conditionIds.get(key);
-  if (id === undefined) {
-    id = conditionIds.size;
-    conditionIds.set(key, id);
-  }
-  return id;
-}
-
-/** Everything `scoreCall` needs of a compiled engine (one plain object: one shape for the JIT). */
-interface ScoreState {
-  conds: CompiledCondition[];
-  condOf: Int32Array;
-  globalCond: Int32Array;
-  volatile: Uint8Array;
-  effects: { kind: number; value: number; targets: Int32Array }[];
-  mulOf: [number, number][][];
-  isMeasure: Uint8Array;
-  fieldOf: Int32Array;
-  scoring: Scoring;
-  n: number;
-  profileKey: number;
-  bm25All: (f: CallFacts, sums?: Float64Array) => Float64Array;
-  /** Scratch buffers, reused across calls (scoring is synchronous); results are fresh arrays. */
-  held: Uint8Array;
-  fired: Uint8Array;
-  raw: Float64Array;
-  sums: Float64Array;
-}
-
-/**
- * Scores one call for every target. A module-level function rather than a closure per engine,
- * so the optimised code survives rule changes (a new engine would start it cold).
- */
-function scoreCall(st: ScoreState, f: CallFacts): CallScores {
-  const { conds, held, fired, raw, n, scoring } = st;
-  const memo = f.memo;
-  if (memo) {
-    let known = memo.conditions;
-    if (!known || known.length < conditionIds.size) {
-      const grown = new Int8Array(conditionIds.size);
-      if (known) grown.set(known);
-      memo.conditions = known = grown;
-    }
-    for (let ci = 0; ci < conds.length; ci++) {
-      if (st.volatile[ci]) {
-        held[ci] = conds[ci]!.test(f) ? 1 : 0;
-        continue;
-      }
-      const g = st.globalCond[ci]!;
-      let v = known[g]!;
-      if (v === 0) known[g] = v = conds[ci]!.test(f) ? 1 : 2;
-      held[ci] = v === 1 ? 1 : 0;
-    }
-  } else for (let ci = 0; ci < conds.length; ci++) held[ci] = conds[ci]!.test(f) ? 1 : 0;
-  const firedList: number[] = [];
-  const condOf = st.condOf;
-  for (let ri = 0; ri < condOf.length; ri++) {
-    fired[ri] = held[condOf[ri]!]!;
-    if (fired[ri]) firedList.push(ri);
-  }
-  let sums: Float64Array;
-  if (memo?.text?.key === st.profileKey) sums = memo.text.sums;
-  else {
-    sums = st.bm25All(f, st.sums);
-    if (memo) memo.text = { key: st.profileKey, sums: sums.slice() };
-  }
-  const textPoints = new Float64Array(n);
-  const eligibility = new Uint8Array(n);
-  for (let t = 0; t < n; t++) {
-    const s = sums[t]!;
-    textPoints[t] = (scoring.textWeight * s) / (s + scoring.textHalf);
-    raw[t] = textPoints[t]!;
-  }
-  // Effects of the fired rules, in rule order (so sums are added in the same order always).
-  for (let i = 0; i < firedList.length; i++) {
-    const { kind, value, targets: ts } = st.effects[firedList[i]!]!;
-    if (kind === 0) for (let k = 0; k < ts.length; k++) raw[ts[k]!]! += value;
-    else if (kind === 2) for (let k = 0; k < ts.length; k++) eligibility[ts[k]!] = 2;
-    else if (kind === 3)
-      for (let k = 0; k < ts.length; k++) if (eligibility[ts[k]!] === 0) eligibility[ts[k]!] = 1;
-  }
-  // Fields first: measures inherit a share of their field's raw points; factors come last.
-  for (let t = 0; t < n; t++) {
-    if (st.isMeasure[t]) raw[t]! += scoring.measureInherit * raw[st.fieldOf[t]!]!;
-    const muls = st.mulOf[t]!;
-    for (let k = 0; k < muls.length; k++) if (fired[muls[k]![0]]) raw[t]! *= muls[k]![1];
-  }
-  const scores = new Float64Array(n);
-  for (let t = 0; t < n; t++) scores[t] = saturate(raw[t]!, scoring.scale);
-  return { callId: f.callId, scores, eligibility, textPoints, fired: firedList };
-}
-
-const saturate = (raw: number, scale: number) =>
-  Math.round(1000 * (1 - Math.exp(-Math.max(0, raw) / scale))) / 10;
 
 /**
  * Compiles a rule set against the concept once: conditions become closures, targets indices,
