@@ -3,6 +3,8 @@
  * text a compile error). Texts take `{name}` placeholders; values are inserted as text, and the
  * templates escape everything they output.
  */
+import { pipelineDe, pipelineEn } from './i18n/pipeline.ts';
+
 export const langs = ['de', 'en'] as const;
 export type Lang = (typeof langs)[number];
 
@@ -171,6 +173,7 @@ const de = {
   'call.new': 'nachher',
   'call.when': 'wann',
   'call.showAllWhy': 'Alle Begründungen',
+  ...pipelineDe,
 } as const;
 
 export type MessageKey = keyof typeof de;
@@ -338,6 +341,7 @@ const en: Record<MessageKey, string> = {
   'call.new': 'after',
   'call.when': 'when',
   'call.showAllWhy': 'All explanations',
+  ...pipelineEn,
 };
 
 const catalogue: Record<Lang, Record<MessageKey, string>> = { de, en };

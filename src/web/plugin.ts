@@ -8,8 +8,11 @@ import type { AppContext } from '../context.ts';
 import { isAppError } from '../errors.ts';
 import { translator } from './i18n.ts';
 import { callPages } from './pages/call.tsx';
+import { coveragePages } from './pages/coverage.tsx';
 import { exportPages } from './pages/exports.tsx';
 import { fieldPages } from './pages/fields.tsx';
+import { pipelinePages } from './pages/pipeline.tsx';
+import { pursuitPages } from './pages/pursuit.tsx';
 import { searchPages } from './pages/search.tsx';
 import { signInPages } from './pages/sign-in.tsx';
 import { startPages } from './pages/start.tsx';
@@ -61,5 +64,8 @@ export function webPages(ctx: AppContext): FastifyPluginAsyncZod {
     await app.register(fieldPages(ctx));
     await app.register(callPages(ctx));
     await app.register(exportPages(ctx));
+    await app.register(pipelinePages(ctx));
+    await app.register(pursuitPages(ctx));
+    await app.register(coveragePages(ctx));
   };
 }

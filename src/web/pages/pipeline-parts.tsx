@@ -1,0 +1,120 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { isAppError } from '../../errors.ts';
+import { CsrfField } from '../layout.tsx';
+import { sendMessagePage } from '../render.tsx';
+import type { View } from '../view.ts';
+
+/** Address and language the person gave last time (tokens carry no address), else the page's language. */
+export function ownerDefaults(ctx: AppContext, view: View): { email: string; language: 'de' | 'en' } {
+  const id = view.principal?.id;
+  const row = id
+    ? (ctx.dbh.sqlite
+        .prepare(
+          'select owner_email as email, owner_language as language from pursuits where owner_token_id = ? order by id desc limit 1',
+        )
+        .get(id) as { email: string; language: 'de' | 'en' } | undefined)
+    : undefined;
+  return row ?? { email: '', language: view.lang };
+}
+
+/** "In die Pipeline übernehmen": one call for the given measures (or a choice of measures). */
+export function AddToPipeline({
+  view,
+  callId,
+  title,
+  measures,
+  choices,
+  owner,
+}: {
+  view: View;
+  callId: string;
+  title: string;
+  measures?: string[];
+  choices?: { id: string; label: string }[];
+  owner: { email: string; language: 'de' | 'en' };
+}) {
+  const { t } = view;
+  const key = `${callId}-${(measures ?? []).join('-')}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  return (
+    <details class="add-pipeline">
+      <summary>{t('pipeline.add')}</summary>
+      <form method="post" action="/pipeline" class="stack" aria-label={t('pipeline.addFor', { title })}>
+        <CsrfField view={view} />
+        <input type="hidden" name="callId" value={callId} />
+        {(measures ?? []).map((m) => (
+          <input type="hidden" name="measures" value={m} />
+        ))}
+        {choices && (
+          <label>
+            {t('pipeline.measures')}
+            <select name="measures" multiple required size={Math.min(6, choices.length)}>
+              {choices.map((c) => (
+                <option value={c.id}>{c.label}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          {t('pipeline.email')}
+          <input type="email" name="ownerEmail" required value={owner.email} id={`email-${key}`} />
+        </label>
+        <label>
+          {t('pipeline.language')}
+          <select name="ownerLanguage">
+            <option value="de" selected={owner.language === 'de'}>
+              Deutsch
+            </option>
+            <option value="en" selected={owner.language === 'en'}>
+              English
+            </option>
+          </select>
+        </label>
+        <button type="submit">{t('pipeline.add')}</button>
+      </form>
+    </details>
+  );
+}
+
+/** A form's amount: empty → not given; "12.500,50" or "12500.5" → a number. */
+export const formAmount = z
+  .string()
+  .max(40)
+  .optional()
+  .transform((v, c) => {
+    const s = (v ?? '').trim().replace(/\s/g, '');
+    if (s === '') return undefined;
+    const n = Number(
+      /,\d{1,2}$/.test(s) ? s.replace(/\./g, '').replace(',', '.') : s.replace(/[.,](?=\d{3}\b)/g, ''),
+    );
+    if (!Number.isFinite(n)) {
+      c.addIssue({ code: 'custom', message: `"${v}" ist kein Betrag / not an amount` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/** A repeated form field (one value arrives as a string, several as an array). */
+export const formList = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((s) => s !== ''));
+
+/** Runs a service call; its FORBIDDEN and CONFLICT become 403 and 409 pages (the plugin's handler knows only 404/400). */
+export function withServiceErrors(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  fn: () => FastifyReply,
+): FastifyReply {
+  try {
+    return fn();
+  } catch (err) {
+    if (isAppError(err) && (err.code === 'FORBIDDEN' || err.code === 'CONFLICT'))
+      return sendMessagePage(req, reply, err.code === 'FORBIDDEN' ? 403 : 409, err.message);
+    throw err;
+  }
+}
+
+export const eur = (n: number, lang: 'de' | 'en') =>
+  n.toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 2 });
