@@ -101,7 +101,7 @@ export const formList = z
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((s) => s !== ''));
 
-/** Runs a service call; its FORBIDDEN and CONFLICT become 403 and 409 pages (the plugin's handler knows only 404/400). */
+/** Runs a service call; FORBIDDEN, CONFLICT and VALIDATION_FAILED become 403, 409 and 400 pages naming the field (the plugin's handler knows only 404/400 and the bare message). */
 export function withServiceErrors(
   req: FastifyRequest,
   reply: FastifyReply,
@@ -110,9 +110,12 @@ export function withServiceErrors(
   try {
     return fn();
   } catch (err) {
-    if (isAppError(err) && (err.code === 'FORBIDDEN' || err.code === 'CONFLICT'))
-      return sendMessagePage(req, reply, err.code === 'FORBIDDEN' ? 403 : 409, err.message);
-    throw err;
+    if (!isAppError(err)) throw err;
+    const status = { FORBIDDEN: 403, CONFLICT: 409, VALIDATION_FAILED: 400 }[err.code as string];
+    if (status === undefined) throw err;
+    // Say which field was wrong ("body.ownerEmail: expected an email address"), not only "invalid".
+    const details = err.details.map((d) => `${d.path.replace(/^body\./, '')}: ${d.message}`).join('; ');
+    return sendMessagePage(req, reply, status, details ? `${err.message} – ${details}` : err.message);
   }
 }
 
