@@ -47,7 +47,7 @@ export function AddToPipeline({
           <input type="hidden" name="measures" value={m} />
         ))}
         {choices && (
-          <label>
+          <label class="filter">
             {t('pipeline.measures')}
             <select name="measures" multiple required size={Math.min(6, choices.length)}>
               {choices.map((c) => (
@@ -56,11 +56,11 @@ export function AddToPipeline({
             </select>
           </label>
         )}
-        <label>
+        <label class="filter">
           {t('pipeline.email')}
           <input type="email" name="ownerEmail" required value={owner.email} id={`email-${key}`} />
         </label>
-        <label>
+        <label class="filter">
           {t('pipeline.language')}
           <select name="ownerLanguage">
             <option value="de" selected={owner.language === 'de'}>

@@ -33,13 +33,15 @@ function MoveForm({ view, p }: { view: View; p: PursuitDetail }) {
     <form method="post" action={`${pursuitPagePath(p.id)}/status`} class="stack">
       <CsrfField view={view} />
       {moves.includes('bewilligt') && (
-        <label>
+        <label class="filter">
           {t('pursuit.amountGranted')}
           <input type="text" inputmode="decimal" name="amountGranted" aria-describedby="grant-hint" />
-          <span id="grant-hint" class="hint">
-            {t('pursuit.grantHint')}
-          </span>
         </label>
+      )}
+      {moves.includes('bewilligt') && (
+        <p id="grant-hint" class="hint">
+          {t('pursuit.grantHint')}
+        </p>
       )}
       <div class="inline-list">
         {moves.map((s) => (
@@ -63,12 +65,12 @@ function EditForm({ view, p, ctx }: { view: View; p: PursuitDetail; ctx: AppCont
   return (
     <form method="post" action={`${pursuitPagePath(p.id)}/edit`} class="stack">
       <CsrfField view={view} />
-      <label>
+      <label class="filter">
         {t('pursuit.amountApplied')}
         <input type="text" inputmode="decimal" name="amountApplied" value={p.amountApplied ?? ''} />
       </label>
       {p.status === 'bewilligt' && (
-        <label>
+        <label class="filter">
           {t('pursuit.amountGranted')}
           <input type="text" inputmode="decimal" name="amountGranted" value={p.amountGranted ?? ''} />
         </label>
@@ -81,13 +83,13 @@ function EditForm({ view, p, ctx }: { view: View; p: PursuitDetail; ctx: AppCont
         <legend>{t('pursuit.networks')}</legend>
         {choices.networks.map(box)}
       </fieldset>
-      <label>
+      <label class="filter">
         {t('pursuit.partnersText')}
         <textarea name="partnersText" rows={2}>
           {p.partnersText ?? ''}
         </textarea>
       </label>
-      <label>
+      <label class="filter">
         {t('pipeline.email')}
         <input type="email" name="ownerEmail" required value={p.owner.email} />
       </label>
@@ -122,6 +124,8 @@ export function pursuitPages(ctx: AppContext): FastifyPluginAsyncZod {
           const { t } = view;
           const labels = statusLabels[view.lang];
           const when = (at: string) => formatDateTime(at, berlin, view.lang);
+          const statusText = (v: unknown) =>
+            typeof v === 'string' && v in labels ? labels[v as keyof typeof labels] : show(v);
           return (
             <article>
               <p class="breadcrumb">
@@ -230,7 +234,7 @@ export function pursuitPages(ctx: AppContext): FastifyPluginAsyncZod {
                 {editable && (
                   <form method="post" action={`${pursuitPagePath(p.id)}/notes`} class="stack">
                     <CsrfField view={view} />
-                    <label>
+                    <label class="filter">
                       {t('pursuit.noteLabel')}
                       <textarea name="text" rows={3} required />
                     </label>
@@ -257,8 +261,8 @@ export function pursuitPages(ctx: AppContext): FastifyPluginAsyncZod {
                         <td>{when(h.at)}</td>
                         <td>{h.actor}</td>
                         <td>{h.field}</td>
-                        <td>{show(h.from)}</td>
-                        <td>{show(h.to)}</td>
+                        <td>{h.field === 'status' ? statusText(h.from) : show(h.from)}</td>
+                        <td>{h.field === 'status' ? statusText(h.to) : show(h.to)}</td>
                       </tr>
                     ))}
                   </tbody>
