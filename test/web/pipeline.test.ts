@@ -137,6 +137,12 @@ describe('pipeline pages in Chromium', () => {
         });
         expect(res.status()).toBe(403);
       }
+      // The call page offers the form too (a choice of measures) and stays accessible.
+      await page.getByRole('link', { name: TITLE }).first().click();
+      const options = page.locator('form[action="/pipeline"] select[name="measures"] option');
+      expect(await options.count()).toBeGreaterThanOrEqual(60);
+      expect(await page.locator(`form[action="/pipeline"] option[value="${MEASURE}"]`).count()).toBe(1);
+      expect(await seriousA11yViolations(page)).toEqual([]);
       const after = getPursuit(f.ctx, id);
       expect(after).toMatchObject({
         status: 'bewilligt',
