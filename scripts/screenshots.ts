@@ -70,11 +70,33 @@ try {
   await shot('09-call', `/calls/${encodeURIComponent(top)}`);
   await shot('10-search-en', '/search?q=town+twinning&lang=en');
   await shot('11-call-en', `/calls/${encodeURIComponent(top)}?lang=en`);
-  await shot('12-digest', '/digest');
+  await shot('12-digest', '/digest?lang=de');
   await shot('13-admin', '/admin');
   await shot('14-admin-rules', '/admin/rules');
   await shot('15-admin-tokens', '/admin/tokens');
   await shot('16-admin-sources', '/admin/sources');
+  // The pipeline: take the measure's best call in through the form, move it to "eingereicht".
+  await page.goto(`/measures/${field.measures[0]!.id}?lang=de`);
+  const card = page.locator('ol.cards > li.card').first();
+  await card.getByText('In die Pipeline übernehmen', { exact: true }).first().click();
+  await card.getByLabel('E-Mail für Erinnerungen').fill('ada@kiel.example');
+  await Promise.all([
+    page.waitForURL(/created=1/),
+    card.getByRole('button', { name: 'In die Pipeline übernehmen' }).click(),
+  ]);
+  const pursuit = new URL(page.url()).pathname;
+  for (const label of ['in Prüfung', 'Antrag in Vorbereitung', 'eingereicht']) {
+    await Promise.all([page.waitForURL(/saved=1/), page.getByRole('button', { name: `→ ${label}` }).click()]);
+  }
+  await page.getByLabel('Neue Notiz').fill('Antrag mit Gdynia und Tampere abgestimmt.');
+  await Promise.all([
+    page.waitForURL(/saved=1/),
+    page.getByRole('button', { name: 'Notiz hinzufügen' }).click(),
+  ]);
+  await shot('17-pipeline', '/pipeline');
+  await shot('18-pursuit', pursuit);
+  await shot('19-coverage', '/coverage');
+  await shot('20-pursuit-en', `${pursuit}?lang=en`);
   process.stdout.write(`→ ${out}\n`);
 } finally {
   await browser.close();

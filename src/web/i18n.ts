@@ -3,7 +3,8 @@
  * text a compile error). Texts take `{name}` placeholders; values are inserted as text, and the
  * templates escape everything they output.
  */
-import { manageDe, manageEn } from './i18n-manage.ts';
+import { manageDe, manageEn } from './i18n/manage.ts';
+import { pipelineDe, pipelineEn } from './i18n/pipeline.ts';
 
 export const langs = ['de', 'en'] as const;
 export type Lang = (typeof langs)[number];
@@ -174,6 +175,7 @@ const de = {
   'call.when': 'wann',
   'call.showAllWhy': 'Alle Begründungen',
   ...manageDe,
+  ...pipelineDe,
 } as const;
 
 export type MessageKey = keyof typeof de;
@@ -342,6 +344,7 @@ const en: Record<MessageKey, string> = {
   'call.when': 'when',
   'call.showAllWhy': 'All explanations',
   ...manageEn,
+  ...pipelineEn,
 };
 
 const catalogue: Record<Lang, Record<MessageKey, string>> = { de, en };

@@ -16,6 +16,8 @@ function Header({ view, current }: { view: View; current?: string }) {
     { href: '/fields', key: 'nav.fields' },
     { href: '/digest', key: 'nav.digest' },
     { href: '/admin', key: 'nav.admin', admin: true },
+    { href: '/pipeline', key: 'nav.pipeline' },
+    { href: '/coverage', key: 'nav.coverage' },
   ];
   return (
     <header class="site-header">

@@ -9,9 +9,12 @@ import { isAppError } from '../errors.ts';
 import { translator } from './i18n.ts';
 import { adminPages } from './pages/admin.tsx';
 import { callPages } from './pages/call.tsx';
+import { coveragePages } from './pages/coverage.tsx';
 import { digestPages } from './pages/digest.tsx';
 import { exportPages } from './pages/exports.tsx';
 import { fieldPages } from './pages/fields.tsx';
+import { pipelinePages } from './pages/pipeline.tsx';
+import { pursuitPages } from './pages/pursuit.tsx';
 import { searchPages } from './pages/search.tsx';
 import { signInPages } from './pages/sign-in.tsx';
 import { startPages } from './pages/start.tsx';
@@ -65,5 +68,8 @@ export function webPages(ctx: AppContext): FastifyPluginAsyncZod {
     await app.register(exportPages(ctx));
     await app.register(digestPages(ctx));
     await app.register(adminPages(ctx));
+    await app.register(pipelinePages(ctx));
+    await app.register(pursuitPages(ctx));
+    await app.register(coveragePages(ctx));
   };
 }

@@ -15,6 +15,7 @@ import { DeadlineText, EligibilityBadge, formatDateTime, StatusBadge } from '../
 import { fieldPagePath, measurePagePath } from '../links.ts';
 import { sendPage } from '../render.tsx';
 import type { View } from '../view.ts';
+import { AddToPipeline, ownerDefaults } from './pipeline-parts.tsx';
 
 /** How many targets get the full "why" (with the rules that did not fire) on the page. */
 const EXPLAINED_TARGETS = 12;
@@ -172,6 +173,12 @@ export function callPages(ctx: AppContext): FastifyPluginAsyncZod {
             ? { href: measurePagePath(m.id), text: `${pf.number}.${m.number} ${m.text}` }
             : { href: undefined, text: target };
         };
+        // Measures this call fits first, then the concept's other measures.
+        const measureChoices = (view: View) => {
+          const fitting = matches.map((m) => m.target).filter((id) => index.measures.has(id));
+          const rest = [...index.measures.keys()].filter((id) => !fitting.includes(id));
+          return [...fitting, ...rest].map((id) => ({ id, label: targetLabel(id, view).text }));
+        };
         return sendPage(req, reply, { title: call.title }, (view) => {
           const { t } = view;
           const sourceHref = safeHref(call.provenance.sourceUrl);
@@ -200,6 +207,13 @@ export function callPages(ctx: AppContext): FastifyPluginAsyncZod {
                 <p class="notice">{t('call.staleHint', { hours: ctx.config.crawl.staleHours })}</p>
               )}
               {call.summary && <p class="lead">{call.summary}</p>}
+              <AddToPipeline
+                view={view}
+                callId={call.id}
+                title={call.title}
+                choices={measureChoices(view)}
+                owner={ownerDefaults(ctx, view)}
+              />
 
               <h2>{t('call.fields')}</h2>
               <dl class="fields">

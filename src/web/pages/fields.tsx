@@ -15,6 +15,7 @@ import { fieldPagePath, measurePagePath } from '../links.ts';
 import { sendPage } from '../render.tsx';
 import { safeReturnPath, type View, withParam } from '../view.ts';
 import { feedParams } from './exports.tsx';
+import { AddToPipeline, ownerDefaults } from './pipeline-parts.tsx';
 
 function FeedbackButtons({ view, item, target }: { view: View; item: TargetMatchItem; target: string }) {
   const { t } = view;
@@ -48,12 +49,15 @@ function RankedCalls({
   selection,
   result,
   cursor,
+  owner,
 }: {
   view: View;
   target: string;
   selection: { actionField?: string; measure?: string };
   result: ReturnType<typeof listTargetMatches>;
   cursor: string | undefined;
+  /** On a measure's page: each call can be added to the pipeline. */
+  owner?: { email: string; language: 'de' | 'en' };
 }) {
   const { t } = view;
   const now = Date.now();
@@ -104,6 +108,15 @@ function RankedCalls({
                 now={now}
               >
                 <FeedbackButtons view={view} item={i} target={target} />
+                {owner && selection.measure && (
+                  <AddToPipeline
+                    view={view}
+                    callId={i.call.id}
+                    title={i.call.title}
+                    measures={[selection.measure]}
+                    owner={owner}
+                  />
+                )}
               </CallCardItem>
             ))}
           </ol>
@@ -268,6 +281,7 @@ export function fieldPages(ctx: AppContext): FastifyPluginAsyncZod {
               selection={{ measure: m.id }}
               result={result}
               cursor={req.query.cursor}
+              owner={ownerDefaults(ctx, view)}
             />
           </>
         ));
