@@ -39,6 +39,8 @@ const mb = () => Math.round(process.memoryUsage().rss / 1e6);
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'foerdermatch-bench-api-'));
   const kept = process.env.BENCH_DB;
+  // Checked before the context opens (and so creates) the file: a new path is prepared, not reused.
+  const reuse = kept !== undefined && existsSync(kept);
   const config = testConfig({
     DATABASE_PATH: kept ?? join(dir, 'bench.db'),
     RATE_LIMIT_PER_MINUTE: '1000000',
@@ -49,7 +51,7 @@ async function main() {
     .join(', ');
   console.log(`machine load (1, 5, 15 min): ${load1} on a machine shared with other work`);
   try {
-    prepareDatabase(ctx, config, kept !== undefined && existsSync(kept));
+    prepareDatabase(ctx, config, reuse);
     const top = ctx.dbh.sqlite
       .prepare(
         `select target, count(*) as n from matches where target_kind = 'measure' and eligibility != 'excluded'

@@ -7,11 +7,13 @@ import type { BenchResult } from './result.ts';
 /**
  * `npm run bench`: runs each registered benchmark in a temporary folder and prints a table.
  * Benchmarks are never part of the test suite. Add a module and register it below.
+ * `BENCH_ONLY=matching` (or `npm run bench:matching`) runs only the named benchmark.
  */
 
+const only = process.env.BENCH_ONLY;
 const benches: { name: string; run: (dir: string) => BenchResult[] }[] = [
   { name: 'matching', run: runMatchingBench },
-];
+].filter((b) => !only || b.name === only);
 
 let peak = process.memoryUsage().rss;
 const timer = setInterval(() => {

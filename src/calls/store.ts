@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { callChanges, callDeadlines, calls } from '../../db/schema/index.ts';
@@ -156,7 +157,7 @@ export function upsertCall(db: Db, input: Call, options: UpsertOptions = {}): Up
   }
   const now = (options.now ?? new Date()).toISOString();
   const hash = contentHash(call);
-  const existing = getCall(db, call.id);
+  const st = statementsFor(db);
   const next = nextDeadline(call.deadlines, options.now ?? new Date());
 
   const columns = {
@@ -194,46 +195,42 @@ export function upsertCall(db: Db, input: Call, options: UpsertOptions = {}): Up
     delistedAt: null,
   };
 
-  return db.transaction((tx) => {
+  // A better-sqlite3 transaction: a savepoint inside the caller's transaction, with cached statements.
+  return st.sqlite.transaction((): UpsertOutcome => {
     const writeDeadlines = () => {
-      tx.delete(callDeadlines).where(eq(callDeadlines.callId, call.id)).run();
+      st.deleteDeadlines.run(call.id);
       call.deadlines.forEach((d, position) => {
-        tx.insert(callDeadlines)
-          .values({ callId: call.id, position, ...d, label: d.label ?? null })
-          .run();
+        st.insertDeadline.run(call.id, position, d.at, d.timeZone, d.raw, d.stage, d.label ?? null);
       });
     };
 
-    if (!existing) {
-      tx.insert(calls)
-        .values({ id: call.id, ...columns, firstSeenAt: now, needsMatch: true })
-        .run();
+    // Only the stored hash decides the path; the full row is read only for a real change.
+    const stored = st.storedHash.get(call.id) as { content_hash: string } | undefined;
+    if (!stored) {
+      st.insertCall.run(...insertParams(call.id, columns, now));
       writeDeadlines();
-      return 'new' as const;
+      return 'new';
     }
 
-    const unchanged = existing.provenance.contentHash === hash;
-    if (unchanged) {
+    if (stored.content_hash === hash) {
       // Seen again: refresh provenance and "last seen", and re-list a call that had dropped out.
-      tx.update(calls)
-        .set({
-          lastSeenAt: now,
-          fetchedAt: columns.fetchedAt,
-          sourceUrl: columns.sourceUrl,
-          raw: columns.raw,
-          delistedAt: null,
-          nextDeadline: columns.nextDeadline,
-        })
-        .where(eq(calls.id, call.id))
-        .run();
-      return 'unchanged' as const;
+      st.touchUnchanged.run(
+        now,
+        columns.fetchedAt,
+        columns.sourceUrl,
+        json(columns.raw),
+        columns.nextDeadline,
+        call.id,
+      );
+      return 'unchanged';
     }
 
+    const existing = getCall(db, call.id)!;
     for (const field of trackedFields) {
       const before = existing[field] ?? null;
       const after = call[field] ?? null;
       if (stableJson(before) !== stableJson(after)) {
-        tx.insert(callChanges)
+        db.insert(callChanges)
           .values({
             callId: call.id,
             crawlRunId: options.crawlRunId ?? null,
@@ -245,13 +242,98 @@ export function upsertCall(db: Db, input: Call, options: UpsertOptions = {}): Up
           .run();
       }
     }
-    tx.update(calls)
+    db.update(calls)
       .set({ ...columns, needsMatch: true })
       .where(eq(calls.id, call.id))
       .run();
     writeDeadlines();
-    return 'changed' as const;
-  });
+    return 'changed';
+  })();
+}
+
+/** A JSON column's value as drizzle writes it (`mode: 'json'`): null stays NULL. */
+function json(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/** The insert's parameters in the column order of `insertCallSql`. */
+function insertParams(id: string, c: Record<string, unknown> & { raw: unknown }, now: string): unknown[] {
+  return [
+    id,
+    c.source,
+    c.sourceId,
+    c.funder,
+    c.operator,
+    c.programme,
+    c.identifier,
+    c.title,
+    c.summary,
+    c.description,
+    c.descriptionHtml,
+    c.url,
+    c.language,
+    c.openingDate,
+    c.status,
+    c.sourceStatus,
+    c.nextDeadline,
+    json(c.budget),
+    c.fundingRate,
+    json(c.applicantTypes),
+    c.applicantsText,
+    json(c.countries),
+    json(c.nuts),
+    json(c.keywords),
+    json(c.notices),
+    c.fetchedAt,
+    c.sourceUrl,
+    c.contentHash,
+    c.attribution,
+    json(c.raw),
+    now,
+    c.lastSeenAt,
+    c.updatedAt,
+  ];
+}
+
+const insertCallSql = `INSERT INTO calls (id, source, source_id, funder, operator, programme, identifier, title,
+  summary, description, description_html, url, language, opening_date, status, source_status, next_deadline,
+  budget, funding_rate, applicant_types, applicants_text, countries, nuts, keywords, notices, fetched_at,
+  source_url, content_hash, attribution, raw, first_seen_at, last_seen_at, updated_at, delisted_at, needs_match)
+  VALUES (${Array(33).fill('?').join(', ')}, NULL, 1)`;
+
+/**
+ * The statements of the hot paths (a new or unchanged call), prepared once per connection:
+ * building and preparing them through drizzle per call cost more than the writes themselves.
+ */
+function makeStatements(sqlite: Database.Database) {
+  return {
+    sqlite,
+    storedHash: sqlite.prepare('SELECT content_hash FROM calls WHERE id = ?'),
+    insertCall: sqlite.prepare(insertCallSql),
+    touchUnchanged: sqlite.prepare(
+      `UPDATE calls SET last_seen_at = ?, fetched_at = ?, source_url = ?, raw = ?, delisted_at = NULL,
+       next_deadline = ? WHERE id = ?`,
+    ),
+    deleteDeadlines: sqlite.prepare('DELETE FROM call_deadlines WHERE call_id = ?'),
+    insertDeadline: sqlite.prepare(
+      'INSERT INTO call_deadlines (call_id, position, at, time_zone, raw, stage, label) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+  };
+}
+
+const statementCache = new WeakMap<Database.Database, ReturnType<typeof makeStatements>>();
+
+/** The connection behind a drizzle database or transaction (a transaction shares its session). */
+function statementsFor(db: Db) {
+  const sqlite =
+    (db as { $client?: Database.Database }).$client ??
+    (db as unknown as { session: { client: Database.Database } }).session.client;
+  let st = statementCache.get(sqlite);
+  if (!st) {
+    st = makeStatements(sqlite);
+    statementCache.set(sqlite, st);
+  }
+  return st;
 }
 
 export function getCallChanges(db: Db, callId: string) {

@@ -51,6 +51,63 @@ describe('call store', () => {
     expect(getCall(dbh.db, moved.id)!.deadlines[0]!.at).toBe('2026-10-01T15:00:00.000Z');
   });
 
+  it('stores and reads back every field of a full call, and an unchanged write re-lists and refreshes it', () => {
+    const { dbh } = makeCtx();
+    const full = sampleCall({
+      operator: 'EACEA',
+      descriptionHtml: '<p>Town twinning</p>',
+      openingDate: '2026-04-01T08:00:00.000Z',
+      sourceStatus: 'Open for submission',
+      budget: { currency: 'EUR', total: 1_000_000, raw: 'EUR 1 000 000' },
+      fundingRate: 0.9,
+      applicantsText: 'Towns and municipalities',
+      countries: ['DE', 'DK'],
+      nuts: ['DEF02'],
+      keywords: ['town twinning', 'citizens'],
+      notices: ['Call updated'],
+      deadlines: [
+        {
+          at: '2026-06-01T15:00:00.000Z',
+          timeZone: 'Europe/Brussels',
+          raw: 'a',
+          stage: 'sketch',
+          label: 'Skizze',
+        },
+        { at: '2026-09-17T15:00:00.000Z', timeZone: 'Europe/Brussels', raw: 'b', stage: 'full-application' },
+      ],
+      provenance: { ...sampleCall().provenance, attribution: '© European Union' },
+      raw: { topic: 'CERV', n: [1, 2] },
+    });
+    const now = new Date('2026-05-01T06:00:00Z');
+    expect(upsertCall(dbh.db, full, { now })).toBe('new');
+    const { firstSeenAt, lastSeenAt, delistedAt, ...stored } = getCall(dbh.db, full.id)!;
+    expect(stored).toEqual({
+      ...full,
+      provenance: { ...full.provenance, contentHash: stored.provenance.contentHash },
+    });
+    expect([firstSeenAt, lastSeenAt, delistedAt]).toEqual([now.toISOString(), now.toISOString(), null]);
+    const row = dbh.sqlite
+      .prepare('SELECT needs_match, next_deadline, list_fingerprint FROM calls WHERE id = ?')
+      .get(full.id);
+    expect(row).toEqual({
+      needs_match: 1,
+      next_deadline: '2026-06-01T15:00:00.000Z',
+      list_fingerprint: null,
+    });
+
+    dbh.sqlite.prepare("UPDATE calls SET delisted_at = '2026-05-01T07:00:00.000Z' WHERE id = ?").run(full.id);
+    const later = new Date('2026-05-02T06:00:00Z');
+    const again = { ...full, raw: { topic: 'CERV', n: [3] } };
+    expect(upsertCall(dbh.db, again, { now: later })).toBe('unchanged');
+    const after = getCall(dbh.db, full.id)!;
+    expect(after.raw).toEqual({ topic: 'CERV', n: [3] });
+    expect([after.firstSeenAt, after.lastSeenAt, after.delistedAt]).toEqual([
+      now.toISOString(),
+      later.toISOString(),
+      null,
+    ]);
+  });
+
   it('rejects an invalid call with a clear error and stores nothing', () => {
     const { dbh } = makeCtx();
     expect(() => upsertCall(dbh.db, sampleCall({ title: '' }))).toThrow(/title/);
