@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { callChanges, callDeadlines, calls } from '../../db/schema/index.ts';
 import { type Call, callSchema, isHttpUrl, nextDeadline } from '../domain/call.ts';
+import { insertParams, json, statementsFor } from './store-statements.ts';
+
+export {
+  getCallChanges,
+  getCrawlState,
+  markDelisted,
+  setListFingerprint,
+  touchCall,
+} from './crawl-state.ts';
 
 export type UpsertOutcome = 'new' | 'changed' | 'unchanged';
 
@@ -249,168 +257,4 @@ export function upsertCall(db: Db, input: Call, options: UpsertOptions = {}): Up
     writeDeadlines();
     return 'changed';
   })();
-}
-
-/** A JSON column's value as drizzle writes it (`mode: 'json'`): null stays NULL. */
-function json(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
-/** The insert's parameters in the column order of `insertCallSql`. */
-function insertParams(id: string, c: Record<string, unknown> & { raw: unknown }, now: string): unknown[] {
-  return [
-    id,
-    c.source,
-    c.sourceId,
-    c.funder,
-    c.operator,
-    c.programme,
-    c.identifier,
-    c.title,
-    c.summary,
-    c.description,
-    c.descriptionHtml,
-    c.url,
-    c.language,
-    c.openingDate,
-    c.status,
-    c.sourceStatus,
-    c.nextDeadline,
-    json(c.budget),
-    c.fundingRate,
-    json(c.applicantTypes),
-    c.applicantsText,
-    json(c.countries),
-    json(c.nuts),
-    json(c.keywords),
-    json(c.notices),
-    c.fetchedAt,
-    c.sourceUrl,
-    c.contentHash,
-    c.attribution,
-    json(c.raw),
-    now,
-    c.lastSeenAt,
-    c.updatedAt,
-  ];
-}
-
-const insertCallSql = `INSERT INTO calls (id, source, source_id, funder, operator, programme, identifier, title,
-  summary, description, description_html, url, language, opening_date, status, source_status, next_deadline,
-  budget, funding_rate, applicant_types, applicants_text, countries, nuts, keywords, notices, fetched_at,
-  source_url, content_hash, attribution, raw, first_seen_at, last_seen_at, updated_at, delisted_at, needs_match)
-  VALUES (${Array(33).fill('?').join(', ')}, NULL, 1)`;
-
-/**
- * The statements of the hot paths (a new or unchanged call), prepared once per connection:
- * building and preparing them through drizzle per call cost more than the writes themselves.
- */
-function makeStatements(sqlite: Database.Database) {
-  return {
-    sqlite,
-    storedHash: sqlite.prepare('SELECT content_hash FROM calls WHERE id = ?'),
-    insertCall: sqlite.prepare(insertCallSql),
-    touchUnchanged: sqlite.prepare(
-      `UPDATE calls SET last_seen_at = ?, fetched_at = ?, source_url = ?, raw = ?, delisted_at = NULL,
-       next_deadline = ? WHERE id = ?`,
-    ),
-    deleteDeadlines: sqlite.prepare('DELETE FROM call_deadlines WHERE call_id = ?'),
-    insertDeadline: sqlite.prepare(
-      'INSERT INTO call_deadlines (call_id, position, at, time_zone, raw, stage, label) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ),
-  };
-}
-
-const statementCache = new WeakMap<Database.Database, ReturnType<typeof makeStatements>>();
-
-/** The connection behind a drizzle database or transaction (a transaction shares its session). */
-function statementsFor(db: Db) {
-  const sqlite =
-    (db as { $client?: Database.Database }).$client ??
-    (db as unknown as { session: { client: Database.Database } }).session.client;
-  let st = statementCache.get(sqlite);
-  if (!st) {
-    st = makeStatements(sqlite);
-    statementCache.set(sqlite, st);
-  }
-  return st;
-}
-
-export function getCallChanges(db: Db, callId: string) {
-  return db
-    .select()
-    .from(callChanges)
-    .where(eq(callChanges.callId, callId))
-    .orderBy(asc(callChanges.id))
-    .all();
-}
-
-/** Crawl bookkeeping of one call: its listing fingerprint and when it was last fetched. */
-export function getCrawlState(
-  db: Db,
-  id: string,
-): { fingerprint: string | null; fetchedAt: string; delistedAt: string | null } | undefined {
-  return db
-    .select({ fingerprint: calls.listFingerprint, fetchedAt: calls.fetchedAt, delistedAt: calls.delistedAt })
-    .from(calls)
-    .where(eq(calls.id, id))
-    .get();
-}
-
-/**
- * A call listed again without a fresh fetch: moves "last seen", re-lists it and stores the
- * fingerprint. Content (and so history) is untouched; see `upsertCall` for real changes.
- */
-export function touchCall(
-  db: Db,
-  id: string,
-  options: { now: Date; fingerprint?: string | undefined },
-): void {
-  db.update(calls)
-    .set({
-      lastSeenAt: options.now.toISOString(),
-      delistedAt: null,
-      ...(options.fingerprint !== undefined ? { listFingerprint: options.fingerprint } : {}),
-    })
-    .where(eq(calls.id, id))
-    .run();
-}
-
-export function setListFingerprint(db: Db, id: string, fingerprint: string | null): void {
-  db.update(calls).set({ listFingerprint: fingerprint }).where(eq(calls.id, id)).run();
-}
-
-/**
- * Marks every call of `source` that is not in `listedIds` as "no longer listed" (never deletes).
- * Only for complete, successful listings. Returns the ids newly marked.
- */
-export function markDelisted(
-  db: Db,
-  source: Call['source'],
-  listedIds: ReadonlySet<string>,
-  now: Date,
-): string[] {
-  const candidates = db
-    .select({ id: calls.id })
-    .from(calls)
-    .where(and(eq(calls.source, source), isNull(calls.delistedAt)))
-    .all()
-    .filter((r) => !listedIds.has(r.id))
-    .map((r) => r.id);
-  if (candidates.length === 0) return [];
-  db.transaction((tx) => {
-    for (const ids of chunk(candidates, 500)) {
-      tx.update(calls)
-        .set({ delistedAt: now.toISOString(), needsMatch: true })
-        .where(inArray(calls.id, ids))
-        .run();
-    }
-  });
-  return candidates;
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
