@@ -6,15 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
-import { callSummaryOut } from '../src/api/schemas.ts';
-import { fastSerializerCompiler } from '../src/api/serialize.ts';
+import { sendJsonText } from '../src/api/serialize.ts';
 import type { App } from '../src/app.ts';
 import { getCallCards } from '../src/calls/cards.ts';
+import { callListJson } from '../src/calls/list-json.ts';
 import { statusAt } from '../src/calls/query.ts';
 import { callSearchIndex } from '../src/calls/search-index.ts';
 import { upsertCall } from '../src/calls/store.ts';
-import { callSummaryView } from '../src/calls/view.ts';
 import type { Config } from '../src/config.ts';
 import type { AppContext } from '../src/context.ts';
 import type { Call } from '../src/domain/call.ts';
@@ -169,41 +167,26 @@ export function buildFtsPeer(ctx: AppContext) {
 }
 export type FtsPeer = ReturnType<typeof buildFtsPeer>;
 
-const listOut = z.object({
-  items: z.array(callSummaryOut),
-  total: z.number().int(),
-  next: z.string().nullable(),
-});
-
 /**
  * The FTS5 peer over HTTP, through the same pipeline as /api/calls (auth, rate limit, cards,
  * view, serializer, compression); only the ranking is FTS5's, and it is never cached.
  */
 export function addFtsPeerRoute(app: App, ctx: AppContext, fts: FtsPeer): void {
-  app.get(
-    '/bench/fts',
-    { serializerCompiler: fastSerializerCompiler, schema: { response: { 200: listOut } } },
-    async (req) => {
-      const now = Date.now();
-      const hits = fts.top(String((req.query as { q?: string }).q ?? ''));
-      const rank = new Map(hits.map((h) => [h.id, -h.rank]));
-      const index = callSearchIndex(ctx);
-      const items = getCallCards(
-        ctx.dbh.sqlite,
-        hits.map((h) => h.id),
-      ).map((call) =>
-        callSummaryView(
-          {
-            call,
-            status: statusAt(index.facts.get(call.id)!, now),
-            upcomingDeadline: null,
-            relevance: rank.get(call.id) ?? null,
-            match: null,
-          },
-          now,
-        ),
-      );
-      return { items, total: items.length, next: null };
-    },
-  );
+  app.get('/bench/fts', async (req, reply) => {
+    const now = Date.now();
+    const hits = fts.top(String((req.query as { q?: string }).q ?? ''));
+    const rank = new Map(hits.map((h) => [h.id, -h.rank]));
+    const index = callSearchIndex(ctx);
+    const items = getCallCards(
+      ctx.dbh.sqlite,
+      hits.map((h) => h.id),
+    ).map((call) => ({
+      call,
+      status: statusAt(index.facts.get(call.id)!, now),
+      upcomingDeadline: null,
+      relevance: rank.get(call.id) ?? null,
+      match: null,
+    }));
+    return sendJsonText(reply, callListJson(items, items.length, null, now));
+  });
 }

@@ -1,4 +1,5 @@
 import fastJson from 'fast-json-stringify';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 
 type Json = { [k: string]: unknown };
@@ -57,4 +58,12 @@ export function fastSerializerCompiler({ schema }: { schema: unknown }): (data: 
   return fastJson(forSerializer(json, definitions) as Parameters<typeof fastJson>[0]) as (
     data: unknown,
   ) => string;
+}
+
+/**
+ * Sends JSON that is already text (fastify passes a string with a JSON content type through
+ * unchanged); for routes that write their answer themselves, in the shape of their schema.
+ */
+export function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(text);
 }

@@ -29,6 +29,23 @@ export interface CallCard {
   sourceUrl: string;
   firstSeenAt: string;
   delistedAt: string | null;
+  /** The card as lists write it, kept with the card once written (src/calls/list-json.ts). */
+  text?: CardText;
+}
+
+/**
+ * List text of a card. Kept on the card itself rather than in a WeakMap beside it: weak maps
+ * with thousands of young keys made every young garbage collection several times slower.
+ */
+export interface CardText {
+  /** JSON from `{` to `"language":…,` */
+  head: string;
+  /** `"fundingRate":…,"budget":…,` */
+  mid: string;
+  /** `"href":…}` */
+  tail: string;
+  /** Per deadline, in the order of `deadlines`: its instant, and its JSON as of Berlin day `day`. */
+  deadlines: { ms: number; day: number; json: string }[];
 }
 
 interface Row {

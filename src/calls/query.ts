@@ -16,6 +16,7 @@ import {
   compareKeys,
   firstEntries,
   forgetOrders,
+  idOf,
   keepOrder,
   keepSnapshot,
   type Order,
@@ -220,6 +221,7 @@ export function queryCalls(
   const after = input.cursor ? decodeCursor(input.cursor, hash) : undefined;
 
   const index = callSearchIndex(ctx);
+  const table = index.slots;
   // The filtered, sorted list is kept for repeated queries and later pages until data changes
   // (any write, or another process committing) or the minute turns (statuses follow the clock).
   const orderKey = `${hash}|${index.dataVersion}|${Math.floor(now / 60_000)}`;
@@ -244,7 +246,9 @@ export function queryCalls(
     ) {
       // The search box alone: the hits are the list (shared with the search cache, never changed).
       return {
-        facts: hits.facts,
+        slots: hits.slots,
+        table,
+        epoch: table.epoch,
         keys: hits.scores,
         relevance: hits.scores,
         statuses: null,
@@ -254,15 +258,15 @@ export function queryCalls(
         at: now,
       } satisfies Order;
     }
-    const facts: CallFacts[] = [];
+    const slots: number[] = [];
     const numeric: number[] = [];
     const text: string[] = [];
     const relevance: number[] | null = hits ? [] : null;
     const statusList: CallStatus[] | null = statuses ? [] : null;
-    const candidates = hits ? hits.facts : index.facts.values();
-    let i = -1;
-    for (const f of candidates) {
-      i++;
+    const n = hits ? hits.slots.length : table.facts.length;
+    for (let i = 0; i < n; i++) {
+      const slot = hits ? hits.slots[i]! : i;
+      const f = table.facts[slot];
       if (!f) continue;
       if (sources && !sources.has(f.source)) continue;
       if (programme && !f.programme?.toLowerCase().includes(programme)) continue;
@@ -277,7 +281,7 @@ export function queryCalls(
         !f.deadlines.some((d) => (from ?? -Infinity) <= d && d <= (to ?? Infinity))
       )
         continue;
-      facts.push(f);
+      slots.push(slot);
       const score = hits ? hits.scores[i]! : 0;
       relevance?.push(score);
       if (sort === 'relevance') numeric.push(score);
@@ -285,7 +289,9 @@ export function queryCalls(
       else text.push(f.firstSeenAt);
     }
     const order: Order = {
-      facts,
+      slots: Int32Array.from(slots),
+      table,
+      epoch: table.epoch,
       keys: sort === 'newest' ? text : new Float64Array(numeric),
       relevance: relevance ? new Float64Array(relevance) : null,
       statuses: statusList,
@@ -298,21 +304,20 @@ export function queryCalls(
   };
   const order = cachedOrder(ctx, orderKey) ?? keepOrder(ctx, orderKey, build());
   const { matches } = order;
-  const total = order.facts.length;
+  const total = order.slots.length;
 
   let page: OrderedRow[];
   let hasMore: boolean;
   let snapshot: string | undefined;
   let offset = 0;
   const snap = after?.s ? snapshots.get(after.s) : undefined;
-  if (snap && after?.o !== undefined) {
+  // A snapshot whose slots were given to other calls since cannot name its calls: keyset instead.
+  if (snap && after?.o !== undefined && snap.order.epoch === snap.order.table.epoch) {
     // Later page of a relevance query: the order of the first page, re-checked against the filters.
-    const inList = new Map(order.facts.map((f, e) => [f.id, e]));
+    const inList = new Map(Array.from(order.slots, (slot, e) => [table.ids[slot]!, e]));
     offset = after.o;
     const snapEntries = sortedEntries(snap.order);
-    page = Array.from(snapEntries.subarray(offset, offset + limit), (e) =>
-      inList.get(snap.order.facts[e]!.id),
-    )
+    page = Array.from(snapEntries.subarray(offset, offset + limit), (e) => inList.get(idOf(snap.order, e)))
       .filter((e): e is number => e !== undefined)
       .map((e) => rowOf(order, e));
     hasMore = offset + limit < snapEntries.length;
@@ -327,10 +332,10 @@ export function queryCalls(
     }
   } else {
     const entries = sortedEntries(order);
-    const { keys, facts } = order;
+    const { keys } = order;
     const afterKey = after.k === null && sort === 'deadline' ? Infinity : after.k;
     const startAt = entries.findIndex(
-      (e) => compareKeys(sort, keys[e]!, facts[e]!.id, afterKey, after.id) > 0,
+      (e) => compareKeys(sort, keys[e]!, idOf(order, e), afterKey, after.id) > 0,
     );
     page = startAt < 0 ? [] : Array.from(entries.subarray(startAt, startAt + limit), (e) => rowOf(order, e));
     hasMore = startAt >= 0 && startAt + limit < entries.length;

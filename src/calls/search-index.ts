@@ -54,9 +54,26 @@ export interface QueryTerm {
   scope: Scope;
 }
 
-/** Search hits: the facts of each matching call and its relevance, in no particular order. */
+/**
+ * Which call each index slot holds (see `CallSearchIndex`). Owned and updated by the index;
+ * `epoch` grows when a slot is given to another call, so an order kept from before can tell
+ * that its slots may now name other calls.
+ */
+export interface SlotTable {
+  /** Facts of the call in each slot; undefined once the call is gone from the index. */
+  facts: (CallFacts | undefined)[];
+  /** Id of the call each slot held last (kept after removal, until the slot is reused). */
+  ids: (string | undefined)[];
+  epoch: number;
+}
+
+/**
+ * Search hits: the index slot of each matching call (see `slots`) and its relevance, in no
+ * particular order. Typed arrays: results are kept, and kept pointer arrays cost every young
+ * garbage collection a copy.
+ */
 export interface SearchHits {
-  facts: CallFacts[];
+  slots: Int32Array;
   scores: Float64Array;
 }
 
@@ -71,7 +88,8 @@ export class CallSearchIndex {
   readonly facts = new Map<string, CallFacts>();
   private readonly text = new InvertedIndex(fieldSpecs);
   private readonly slotOf = new Map<string, number>();
-  private factsOfSlot: (CallFacts | undefined)[] = [];
+  /** Which call each slot of the text index holds. */
+  readonly slots: SlotTable = { facts: [], ids: [], epoch: 0 };
   /** Index term ids of the raw words of a text, per text language (-1: stop word). */
   private readonly germanWords = new TokenIds((token) => this.termIdOf(token, 'de'));
   private readonly englishWords = new TokenIds((token) => this.termIdOf(token, 'en'));
@@ -143,7 +161,7 @@ export class CallSearchIndex {
     const slot = this.slotOf.get(id);
     if (slot !== undefined) {
       this.text.remove(slot);
-      this.factsOfSlot[slot] = undefined;
+      this.slots.facts[slot] = undefined;
       this.slotOf.delete(id);
     }
     this.facts.delete(id);
@@ -225,7 +243,11 @@ export class CallSearchIndex {
     for (let f = 0; f < fields.length; f++) this.text.addField(f, words.ids, words.scan(fields[f]!));
     const slot = this.text.end();
     this.slotOf.set(r.id, slot);
-    this.factsOfSlot[slot] = facts;
+    // A slot another call had: orders kept from before must no longer read it as theirs.
+    const had = this.slots.ids[slot];
+    if (had !== undefined && had !== r.id) this.slots.epoch++;
+    this.slots.ids[slot] = r.id;
+    this.slots.facts[slot] = facts;
   }
 
   /** A term some call contains. */
@@ -309,9 +331,7 @@ export class CallSearchIndex {
     if (found.slots.length < (options.fuzzyBelow ?? 20) && this.mayBeMistyped(q)) {
       found = this.text.search(this.buildQuery(q, { fuzzy: true }));
     }
-    const facts = new Array<CallFacts>(found.slots.length);
-    for (let i = 0; i < facts.length; i++) facts[i] = this.factsOfSlot[found.slots[i]!]!;
-    const result = { facts, scores: found.scores };
+    const result = { slots: found.slots, scores: found.scores };
     if (this.cache.size >= cacheSize) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, result);
     return result;
@@ -319,8 +339,8 @@ export class CallSearchIndex {
 
   /** Relevance score per matching call id. */
   search(q: string, options: { fuzzyBelow?: number } = {}): ReadonlyMap<string, number> {
-    const { facts, scores } = this.hits(q, options);
-    return new Map(facts.map((f, i) => [f.id, scores[i]!]));
+    const { slots, scores } = this.hits(q, options);
+    return new Map(Array.from(slots, (slot, i) => [this.slots.ids[slot]!, scores[i]!]));
   }
 
   /** Search without the result cache (benchmarks measure the search itself with it). */

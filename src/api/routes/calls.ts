@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { callListJson } from '../../calls/list-json.ts';
 import { callQuerySchema, queryCalls, statusAt } from '../../calls/query.ts';
 import { callSearchIndex } from '../../calls/search-index.ts';
 import { getCall, getCallChanges } from '../../calls/store.ts';
-import { callSummaryView, deadlineView } from '../../calls/view.ts';
+import { deadlineView } from '../../calls/view.ts';
 import type { AppContext } from '../../context.ts';
 import { archivedFrom } from '../../domain/call.ts';
 import { callStatuses, sourceIds } from '../../domain/enums.ts';
@@ -12,7 +13,7 @@ import { matchesOfCall } from '../../matches/list.ts';
 import { sourceHealth } from '../../sources/status.ts';
 import { problemSchema } from '../problem.ts';
 import { budgetOut, callSummaryOut, deadlineOut, matchOut } from '../schemas.ts';
-import { fastSerializerCompiler } from '../serialize.ts';
+import { fastSerializerCompiler, sendJsonText } from '../serialize.ts';
 
 const callDetailOut = z
   .object({
@@ -92,7 +93,7 @@ export function callRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const now = Date.now();
         const result = queryCalls(ctx, req.query, { now: new Date(now) });
         let next: string | null = null;
@@ -103,7 +104,8 @@ export function callRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           params.set('cursor', result.next);
           next = `/api/calls?${params}`;
         }
-        return { items: result.items.map((i) => callSummaryView(i, now)), total: result.total, next };
+        // Written from text kept per card (src/calls/list-json.ts), in the shape of the schema above.
+        return sendJsonText(reply, callListJson(result.items, result.total, next, now));
       },
     );
 
