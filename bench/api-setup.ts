@@ -145,8 +145,8 @@ export function ftsQuery(q: string): string {
     .join(' OR ');
 }
 
-/** The FTS5 peer: porter unicode61 remove_diacritics 2, bm25 with the same field weights, top 20. */
-export function buildFtsPeer(ctx: AppContext) {
+/** Builds the FTS5 peer's table (porter unicode61 remove_diacritics 2); returns the seconds it took. */
+export function buildFtsTable(ctx: AppContext): number {
   const { sqlite } = ctx.dbh;
   const t = performance.now();
   sqlite.exec('drop table if exists bench_fts');
@@ -154,18 +154,22 @@ export function buildFtsPeer(ctx: AppContext) {
     tokenize = 'porter unicode61 remove_diacritics 2')`);
   sqlite.exec(`insert into bench_fts select id, title, coalesce(identifier, ''), coalesce(programme, ''),
     (select group_concat(value, ' ') from json_each(calls.keywords)), summary, description from calls`);
-  const seconds = (performance.now() - t) / 1000;
+  return (performance.now() - t) / 1000;
+}
+
+/** The FTS5 peer's queries (on a table `buildFtsTable` made): bm25 with the same field weights, top 20. */
+export function ftsPeer(ctx: AppContext) {
+  const { sqlite } = ctx.dbh;
   const top = sqlite.prepare(
     `select id, bm25(bench_fts, 0, 3, 2, 1.5, 2, 1.5, 1) as rank from bench_fts where bench_fts match ? order by rank limit 20`,
   );
   const count = sqlite.prepare('select count(*) as n from bench_fts where bench_fts match ?').pluck();
   return {
-    seconds,
     top: (q: string) => top.all(ftsQuery(q)) as { id: string; rank: number }[],
     count: (q: string) => count.get(ftsQuery(q)) as number,
   };
 }
-export type FtsPeer = ReturnType<typeof buildFtsPeer>;
+export type FtsPeer = ReturnType<typeof ftsPeer>;
 
 /**
  * The FTS5 peer over HTTP, through the same pipeline as /api/calls (auth, rate limit, cards,

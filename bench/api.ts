@@ -15,16 +15,15 @@
  */
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../src/app.ts';
 import { createToken } from '../src/auth/tokens.ts';
 import { clearQueryCaches, queryCalls } from '../src/calls/query.ts';
 import { callSearchIndex } from '../src/calls/search-index.ts';
 import { testConfig } from '../src/config.ts';
 import { createContext, createLogger } from '../src/context.ts';
-import { addFtsPeerRoute, buildFtsPeer, distinctQueries, prepareDatabase, queries } from './api-setup.ts';
+import { startServer } from './api-child.ts';
+import { buildFtsTable, distinctQueries, ftsPeer, prepareDatabase, queries } from './api-setup.ts';
 import { type LoadResult, load } from './load.ts';
 import { failedRuns, fmt, percentile, report, type Summary, summaryTable, type Timing } from './report.ts';
 
@@ -62,10 +61,12 @@ async function main() {
 
     const t = performance.now();
     callSearchIndex(ctx);
-    const indexSeconds = (performance.now() - t) / 1000;
-    console.log(`search index build: ${indexSeconds.toFixed(2)} s, RSS ${mb()} MB`);
-    const fts = buildFtsPeer(ctx);
-    console.log(`FTS5 index build: ${fts.seconds.toFixed(2)} s`);
+    console.log(
+      `search index build (bench process): ${((performance.now() - t) / 1000).toFixed(2)} s, RSS ${mb()} MB`,
+    );
+    const ftsSeconds = buildFtsTable(ctx);
+    const fts = ftsPeer(ctx);
+    console.log(`FTS5 index build: ${ftsSeconds.toFixed(2)} s`);
 
     // In-process, single thread: the search alone.
     const timeIt = (fn: (q: string) => unknown, list = queries, rounds = 50): Timing => {
@@ -103,19 +104,6 @@ async function main() {
     for (const h of hits)
       console.log(`    ${h.q.padEnd(34)} ${String(h.ours).padStart(6)} ${String(h.fts).padStart(6)}`);
 
-    const listen = async (cacheMb: string) => {
-      const cfg = testConfig({
-        DATABASE_PATH: config.databasePath,
-        RATE_LIMIT_PER_MINUTE: '1000000',
-        RESPONSE_CACHE_MB: cacheMb,
-      });
-      const app = await buildApp(cfg, { context: ctx });
-      addFtsPeerRoute(app, ctx, fts);
-      await app.listen({ host: '127.0.0.1', port: 0 });
-      return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
-    };
-    const cachedApp = await listen('32');
-    const uncachedApp = await listen('0');
     const { token } = createToken(ctx.dbh.db, { name: 'bench', role: 'reader' });
     const plain = { authorization: `Bearer ${token}` };
     // What browsers send; Node's fetch sends "gzip, deflate". Without it answers are uncompressed.
@@ -141,10 +129,12 @@ async function main() {
       );
     };
 
-    console.log(`\nHTTP, autocannon, ${CONNECTIONS} connections, ${SECONDS} s each:`);
-    const base = cachedApp.base;
-    const off = uncachedApp.base;
+    console.log(
+      `\nHTTP, autocannon, ${CONNECTIONS} connections, ${SECONDS} s each, the server in its own process:`,
+    );
     if (!SEARCH_ONLY) {
+      const cachedServer = await startServer(config.databasePath, '32');
+      const base = cachedServer.base;
       console.log(
         'response cache on (the server as configured by default), Accept-Encoding: gzip, deflate, br:',
       );
@@ -153,7 +143,12 @@ async function main() {
       console.log('response cache on, no Accept-Encoding (uncompressed answers):');
       await run('GET /api/measures/:id/matches', base, plain, [`/api/measures/${measure}/matches`]);
       await run('GET /api/calls?q=… (12 queries)', base, plain, search('/api/calls', queries));
+      console.log(`  server RSS after these runs: ${Math.round((await cachedServer.memory()).rss / 1e6)} MB`);
+      await cachedServer.close();
     }
+    const server = await startServer(config.databasePath, '0');
+    const off = server.base;
+    console.log(`search index build at the server's start: ${server.indexSeconds.toFixed(2)} s`);
     console.log(
       'response cache off (RESPONSE_CACHE_MB=0; search results and list orders still kept; each answer compressed anew):',
     );
@@ -197,18 +192,17 @@ async function main() {
     console.log(`cold: response cache off and every query new (${fresh.length} distinct two-word queries):`);
     await run('warm-up, not counted', off, headers, search('/api/calls', fresh.slice(-300)), 3);
     const httpDistinct = await paired('distinct', fresh);
-    await cachedApp.app.close();
-    await uncachedApp.app.close();
-    const rssMb = mb();
-    const m = process.memoryUsage();
+    const m = await server.memory();
+    await server.close();
+    const rssMb = Math.round(m.rss / 1e6);
     console.log(
-      `RSS after runs: ${rssMb} MB (JS heap ${Math.round(m.heapUsed / 1e6)} MB, external ${Math.round(m.external / 1e6)} MB)`,
+      `server RSS after the runs: ${rssMb} MB (JS heap ${Math.round(m.heapUsed / 1e6)} MB, external ${Math.round(m.external / 1e6)} MB)`,
     );
 
     const summary: Summary = {
       load: load1,
-      indexSeconds,
-      ftsSeconds: fts.seconds,
+      indexSeconds: server.indexSeconds,
+      ftsSeconds,
       inProcess12,
       inProcessDistinct,
       http12,

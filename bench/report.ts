@@ -89,7 +89,7 @@ export function summaryTable(s: Summary): string {
     rows.push([
       'server RSS after the runs',
       `${s.rssMb} MB`,
-      '(same process)',
+      '(same server process)',
       `≤ 400 MB: ${ok(s.rssMb <= 400)}`,
     ]);
   const head = ['', 'foerdermatch search', 'FTS5 peer', 'target'];

@@ -96,7 +96,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   // come already compressed from the response cache, which this leaves alone.
   // Up to 64 kB in one synchronous call (a list page is ~20 kB): a compression stream per answer,
   // the plugin's path above 8 kB on a 2-core host, cost ~2 ms of CPU against ~0.3 ms. Brotli
-  // at quality 3 is as small as gzip at 6 on our JSON and faster than the plugin's default 4.
+  // at quality 3 is as small as gzip at 6 on our JSON and faster than the plugin's default 4;
+  // a 64 kB window (default 4 MB) compresses a list page as small, 15 % faster, and without
+  // allocating megabytes of window per answer.
   await app.register(compress, {
     threshold: 1024,
     syncThreshold: 65_536,
@@ -105,6 +107,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       params: {
         [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
         [zlibConstants.BROTLI_PARAM_QUALITY]: 3,
+        [zlibConstants.BROTLI_PARAM_LGWIN]: 16,
       },
     },
   });

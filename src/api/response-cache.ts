@@ -176,11 +176,12 @@ export const responseCachePlugin = fp(
     // Callback style: it runs on every response, and an async hook costs a promise and a turn.
     app.addHook('onSend', (req, reply, payload, done) => {
       const slot = req.cacheSlot;
-      if (!slot || reply.statusCode !== 200 || typeof payload !== 'string') return done(null, payload);
+      const written = typeof payload === 'string' || Buffer.isBuffer(payload);
+      if (!slot || reply.statusCode !== 200 || !written) return done(null, payload);
       // Data written while this answer was made: it may already be out of date.
       if (dataGeneration(sqlite) !== slot.generation) return done(null, payload);
       // Kept as bytes: a hit then neither measures nor encodes the text again.
-      const plain = Buffer.from(payload);
+      const plain = typeof payload === 'string' ? Buffer.from(payload) : payload;
       if (plain.length > opts.maxBytes / 8) return done(null, plain);
       const entry: Entry = {
         generation: slot.generation,

@@ -61,9 +61,10 @@ export function fastSerializerCompiler({ schema }: { schema: unknown }): (data: 
 }
 
 /**
- * Sends JSON that is already text (fastify passes a string with a JSON content type through
- * unchanged); for routes that write their answer themselves, in the shape of their schema.
+ * Sends JSON that is already written, as text or UTF-8 bytes (fastify passes either through
+ * unchanged under a JSON content type); for routes that write their answer themselves, in the
+ * shape of their schema.
  */
-export function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
+export function sendJsonText(reply: FastifyReply, text: string | Buffer): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(text);
 }

@@ -38,14 +38,14 @@ export interface CallCard {
  * with thousands of young keys made every young garbage collection several times slower.
  */
 export interface CardText {
-  /** JSON from `{` to `"language":…,` */
-  head: string;
-  /** `"fundingRate":…,"budget":…,` */
-  mid: string;
-  /** `"href":…}` */
-  tail: string;
+  /** JSON bytes from `{` to `"language":…,` */
+  head: Buffer;
+  /** `,"fundingRate":…,"budget":…,"relevance":` */
+  mid: Buffer;
+  /** `,"href":…}` */
+  tail: Buffer;
   /** Per deadline, in the order of `deadlines`: its instant, and its JSON as of Berlin day `day`. */
-  deadlines: { ms: number; day: number; json: string }[];
+  deadlines: { ms: number; day: number; json: Buffer }[];
 }
 
 interface Row {

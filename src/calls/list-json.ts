@@ -1,12 +1,13 @@
 import type { Budget } from '../domain/call.ts';
+import { callStatuses } from '../domain/enums.ts';
 import type { CallCard, CardText } from './cards.ts';
 import type { CallMatchSummary } from './order.ts';
 import type { CallListItem } from './query.ts';
-import { berlinToday, callHref, type DeadlineView, deadlineView, shownDeadlineIndex } from './view.ts';
+import { berlinToday, callHref, type DeadlineView, deadlineView } from './view.ts';
 
 /**
  * The calls list (`GET /api/calls`, shape `CallSummary` of src/api/schemas.ts) written as JSON
- * text from parts kept per card. A list answer is twenty cards of mostly fixed text; writing
+ * from parts kept per card. A list answer is twenty cards of mostly fixed text; writing
  * them field by field with escaping on every request was a third of a search request's garbage
  * (and its garbage collections were the long pauses). What a card shows for good (title,
  * summary, budget, link) is written once per kept card; status, deadline, relevance and match
@@ -27,18 +28,28 @@ function budgetJson(b: Budget | null): string {
   return `${out}}`;
 }
 
+/** UTF-8 bytes of JSON text (list parts are kept as bytes: written once, copied per answer). */
+const bytes = (text: string) => Buffer.from(text);
+
 function cardText(c: CallCard): CardText {
   c.text ??= {
-    head:
+    head: bytes(
       `{"id":${str(c.id)},"source":${str(c.source)},"programme":${c.programme === null ? 'null' : str(c.programme)},` +
-      `"identifier":${c.identifier === null ? 'null' : str(c.identifier)},"title":${str(c.title)},` +
-      `"summary":${str(c.summary)},"url":${c.url === null ? 'null' : str(c.url)},"language":${str(c.language)},`,
-    mid: `"fundingRate":${num(c.fundingRate)},"budget":${budgetJson(c.budget)},`,
-    tail: `"href":${str(callHref(c.id))}}`,
-    deadlines: c.deadlines.map((d) => ({ ms: Date.parse(d.at), day: Number.NaN, json: '' })),
+        `"identifier":${c.identifier === null ? 'null' : str(c.identifier)},"title":${str(c.title)},` +
+        `"summary":${str(c.summary)},"url":${c.url === null ? 'null' : str(c.url)},"language":${str(c.language)},`,
+    ),
+    mid: bytes(`,"fundingRate":${num(c.fundingRate)},"budget":${budgetJson(c.budget)},"relevance":`),
+    tail: bytes(`,"href":${str(callHref(c.id))}}`),
+    deadlines: c.deadlines.map((d) => ({ ms: Date.parse(d.at), day: Number.NaN, json: nothing })),
   };
   return c.text;
 }
+
+const nothing = Buffer.alloc(0);
+const nullBytes = bytes('null');
+const statusBytes = new Map(callStatuses.map((s) => [s, bytes(`"status":${str(s)},"nextDeadline":`)]));
+const matchKey = bytes(',"match":');
+const comma = bytes(',');
 
 function deadlineJson(v: DeadlineView): string {
   return (
@@ -49,16 +60,20 @@ function deadlineJson(v: DeadlineView): string {
 }
 
 /** The JSON of the deadline a card shows (`nextDeadline`), made once per card, deadline and Berlin day. */
-function nextDeadlineJson(c: CallCard, t: CardText, now: number): string {
-  const i = shownDeadlineIndex(
-    t.deadlines.map((d) => d.ms),
-    now,
-  );
-  if (i < 0) return 'null';
+function nextDeadlineJson(c: CallCard, t: CardText, now: number): Buffer {
+  let i = -1;
+  let last = -1;
+  for (let k = 0; k < t.deadlines.length; k++) {
+    const at = t.deadlines[k]!.ms;
+    if (at >= now && (i < 0 || at < t.deadlines[i]!.ms)) i = k;
+    if (last < 0 || at >= t.deadlines[last]!.ms) last = k;
+  }
+  if (i < 0) i = last;
+  if (i < 0) return nullBytes;
   const kept = t.deadlines[i]!;
   const today = berlinToday(now);
   if (kept.day !== today) {
-    kept.json = deadlineJson(deadlineView(c.deadlines[i]!, now, kept.ms));
+    kept.json = bytes(deadlineJson(deadlineView(c.deadlines[i]!, now, kept.ms)));
     kept.day = today;
   }
   return kept.json;
@@ -69,26 +84,36 @@ function matchJson(m: CallMatchSummary | null): string {
   return `{"target":${str(m.target)},"score":${num(m.score)},"eligibility":${str(m.eligibility)},"reason":${str(m.reason)}}`;
 }
 
-/** One list item as JSON text (the `CallSummary` of the API). */
-export function callSummaryJson(item: CallListItem, now: number): string {
-  const p = cardText(item.call);
-  return (
-    `${p.head}"status":${str(item.status)},"nextDeadline":${nextDeadlineJson(item.call, p, now)},` +
-    `${p.mid}"relevance":${num(item.relevance)},"match":${matchJson(item.match)},${p.tail}`
+/** Pushes the parts of one list item (the `CallSummary` of the API) onto `out`. */
+function pushItem(out: Buffer[], item: CallListItem, now: number): void {
+  const t = cardText(item.call);
+  out.push(
+    t.head,
+    statusBytes.get(item.status)!,
+    nextDeadlineJson(item.call, t, now),
+    t.mid,
+    item.relevance === null ? nullBytes : bytes(str(item.relevance)),
+    matchKey,
+    item.match ? bytes(matchJson(item.match)) : nullBytes,
+    t.tail,
   );
 }
 
-/** A page of the calls list as the JSON text of `{ items, total, next }`. */
+/**
+ * A page of the calls list as the JSON bytes of `{ items, total, next }`: the kept parts of
+ * each card copied once into the answer (no text is built, flattened and encoded per request).
+ */
 export function callListJson(
   items: readonly CallListItem[],
   total: number,
   next: string | null,
   now: number,
-) {
-  let out = '{"items":[';
+): Buffer {
+  const out: Buffer[] = [bytes('{"items":[')];
   for (let i = 0; i < items.length; i++) {
-    if (i > 0) out += ',';
-    out += callSummaryJson(items[i]!, now);
+    if (i > 0) out.push(comma);
+    pushItem(out, items[i]!, now);
   }
-  return `${out}],"total":${num(total)},"next":${next === null ? 'null' : str(next)}}`;
+  out.push(bytes(`],"total":${num(total)},"next":${next === null ? 'null' : str(next)}}`));
+  return Buffer.concat(out);
 }

@@ -175,13 +175,17 @@ interface Snapshot {
 export const snapshots = new Map<string, Snapshot>();
 const snapshotTtlMs = 30 * 60_000;
 const maxSnapshots = 200;
+// Ids unique across restarts (a cursor may outlive the process) without drawing random bytes per
+// search: a random prefix per process and a counter.
+const snapshotPrefix = randomBytes(6).toString('base64url');
+let snapshotCount = 0;
 
 export function keepSnapshot(order: Order, now: number): string {
   for (const [id, snap] of snapshots) {
     if (snapshots.size < maxSnapshots && now - snap.at < snapshotTtlMs) break;
     snapshots.delete(id);
   }
-  const id = randomBytes(9).toString('base64url');
+  const id = `${snapshotPrefix}${(++snapshotCount).toString(36)}`;
   snapshots.set(id, { order, at: now });
   return id;
 }

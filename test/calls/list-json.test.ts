@@ -114,7 +114,7 @@ describe('calls list as JSON text', () => {
       for (const at of nows) {
         const now = Date.parse(at);
         const r = queryCalls(ctx, input, { now: new Date(now) });
-        const text = callListJson(r.items, r.total, r.next, now);
+        const text = callListJson(r.items, r.total, r.next, now).toString();
         const expected = bySchema({
           items: r.items.map((i) => reference(i, now)),
           total: r.total,
@@ -127,7 +127,7 @@ describe('calls list as JSON text', () => {
     }
     expect(compared).toBeGreaterThan(30);
     const r = queryCalls(ctx, { q: 'Partnerschaft' });
-    const a = JSON.parse(callListJson(r.items, 3, null, Date.parse(nows[0]!)));
+    const a = JSON.parse(callListJson(r.items, 3, null, Date.parse(nows[0]!)).toString());
     const itemA = a.items.find((i: { id: string }) => i.id === 'eu-ft:A');
     // As stored (SQLite keeps text as UTF-8, so the lone surrogate comes back as U+FFFD).
     expect(itemA.title).toBe(r.items.find((i) => i.call.id === 'eu-ft:A')!.call.title);

@@ -1,0 +1,57 @@
+/** Starts bench/api-server.ts in a child process and talks to it (see there). */
+
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface ServerChild {
+  base: string;
+  /** Seconds the search index took to build at the server's start. */
+  indexSeconds: number;
+  memory(): Promise<{ rss: number; heapUsed: number; external: number }>;
+  close(): Promise<void>;
+}
+
+type Message = { type: string; [k: string]: unknown };
+
+function next(child: ChildProcess, type: string): Promise<Message> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: Message) => {
+      if (m.type !== type) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(m);
+    };
+    const onExit = (code: number | null) =>
+      reject(new Error(`bench server exited (code ${code}) before "${type}"`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** A server on `databasePath` with the response cache at `cacheMb` (0: off), as `npm start` runs it. */
+export async function startServer(databasePath: string, cacheMb: string): Promise<ServerChild> {
+  const child = fork(fileURLToPath(new URL('./api-server.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_SERVER_DB: databasePath, BENCH_SERVER_CACHE_MB: cacheMb, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  // The harness failing must not leave a server behind.
+  const kill = () => child.kill();
+  process.once('exit', kill);
+  const ready = await next(child, 'listening');
+  return {
+    base: `http://127.0.0.1:${ready.port}`,
+    indexSeconds: ready.indexSeconds as number,
+    async memory() {
+      const reply = next(child, 'memory');
+      child.send({ type: 'memory' });
+      return (await reply) as unknown as { rss: number; heapUsed: number; external: number };
+    },
+    async close() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.send({ type: 'close' });
+      await exited;
+      process.off('exit', kill);
+    },
+  };
+}
