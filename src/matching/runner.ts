@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { pageCacheKb, withPageCache } from '../../db/client.ts';
 import type { AppContext } from '../context.ts';
 import type { CallScores, Engine } from './engine.ts';
 import { explain } from './explain.ts';
@@ -149,6 +150,12 @@ export function matchCalls(
   ctx: AppContext,
   options: { callIds?: string[]; now?: Date } = {},
 ): MatchRunResult {
+  // A full run updates rows all over the matches table: the large page cache for its duration.
+  if (options.callIds) return matchSome(ctx, options);
+  return withPageCache(ctx.dbh.sqlite, pageCacheKb.fullRun, () => matchSome(ctx, options));
+}
+
+function matchSome(ctx: AppContext, options: { callIds?: string[]; now?: Date }): MatchRunResult {
   const { version, engine } = activeEngine(ctx);
   const now = options.now ?? new Date();
   const s = ctx.dbh.sqlite;
