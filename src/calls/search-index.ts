@@ -1,3 +1,4 @@
+import { withMappedFile } from '../../db/client.ts';
 import type { AppContext } from '../context.ts';
 import { archivedFrom } from '../domain/call.ts';
 import { type FieldSpec, InvertedIndex, type Scope } from '../search/inverted-index.ts';
@@ -126,7 +127,7 @@ export class CallSearchIndex {
     // The first build reads every call in one scan and takes the fingerprint from it (a scan of
     // the wide calls table is most of the build's time).
     if (this.facts.size === 0) {
-      const loaded = this.loadAll();
+      const loaded = withMappedFile(sqlite, () => this.loadAll());
       this.fingerprint = `${loaded.n}|${loaded.u}|${loaded.c}`;
       this.cache.clear();
       return loaded.n;
