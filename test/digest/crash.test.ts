@@ -1,37 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { digests } from '../../db/schema/index.ts';
 import { upsertCall } from '../../src/calls/store.ts';
 import { runDigests } from '../../src/digest/send.ts';
 import { createSubscriber } from '../../src/digest/subscribers.ts';
-import { fromPackage } from '../../src/paths.ts';
 import { sampleCall } from '../helpers/calls.ts';
 import { useTestContext } from '../helpers/context.ts';
+import { runCli, smtpKillingFirstSender } from '../helpers/crash.ts';
 import { insertMatch } from '../helpers/matches.ts';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
-
-const bin = fromPackage('bin', 'foerdermatch.js');
-
-function cli(env: NodeJS.ProcessEnv): {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; signal: string | null; out: string }>;
-} {
-  const child = spawn(process.execPath, [bin, 'digest', 'send'], {
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const done = new Promise<{ code: number | null; signal: string | null; out: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, out })),
-  );
-  return { child, done };
-}
+import type { TestSmtpServer } from '../helpers/smtp.ts';
 
 describe('a crash between SMTP acceptance and recording it (real processes)', () => {
   const makeCtx = useTestContext();
@@ -39,17 +15,10 @@ describe('a crash between SMTP acceptance and recording it (real processes)', ()
   afterAll(async () => smtp?.close());
 
   it('never sends the digest a second time', async () => {
-    let victim: ChildProcess | undefined;
-    let exited: Promise<unknown> | undefined;
     // The server has the whole message; before it answers 250 the sending process is killed,
     // so the row is left in `sending` although the mail is in the server's hands.
-    smtp = await startSmtpServer(async (n) => {
-      if (n === 1 && victim) {
-        victim.kill('SIGKILL');
-        await exited;
-      }
-      return undefined;
-    });
+    const killer = await smtpKillingFirstSender();
+    smtp = killer.smtp;
     const ctx = makeCtx({ SMTP_URL: smtp.url });
     const soon = new Date(Date.now() + 30 * 86_400_000).toISOString();
     upsertCall(
@@ -68,9 +37,7 @@ describe('a crash between SMTP acceptance and recording it (real processes)', ()
       OUTBOX_DIR: ctx.config.mail.outboxDir,
     };
 
-    const first = cli(env);
-    victim = first.child;
-    exited = first.done;
+    const first = killer.run(['digest', 'send'], env);
     const r1 = await first.done;
     expect(r1.signal).toBe('SIGKILL');
     await smtp.untilReceived(1);
@@ -81,7 +48,7 @@ describe('a crash between SMTP acceptance and recording it (real processes)', ()
     expect(left[0]?.claimedBy).toMatch(new RegExp(`^${first.child.pid}@`));
 
     // The next run finds the dead owner's row: outcome unknown, so it is reported, not resent.
-    const r2 = await cli(env).done;
+    const r2 = await runCli(['digest', 'send'], env).done;
     expect(r2.code).toBe(2);
     expect(r2.out).toContain('sent 0');
     expect(r2.out).toContain('outcome unknown after a crash 1');

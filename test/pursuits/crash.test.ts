@@ -1,34 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { upsertCall } from '../../src/calls/store.ts';
-import { fromPackage } from '../../src/paths.ts';
 import { createPursuit } from '../../src/pursuits/create.ts';
 import { listPursuitMails } from '../../src/pursuits/outbox.ts';
 import { runPursuitMails } from '../../src/pursuits/send.ts';
 import { sampleCall } from '../helpers/calls.ts';
 import { useTestContext } from '../helpers/context.ts';
+import { runCli, smtpKillingFirstSender } from '../helpers/crash.ts';
 import { principal } from '../helpers/pursuits.ts';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
-
-const bin = fromPackage('bin', 'foerdermatch.js');
-
-function cli(env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [bin, 'pursuit', 'send'], {
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const done = new Promise<{ code: number | null; signal: string | null; out: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, out })),
-  );
-  return { child, done };
-}
+import type { TestSmtpServer } from '../helpers/smtp.ts';
 
 describe('a reminder whose sending process is killed (kill -9) mid-send (real processes, real SMTP)', () => {
   const makeCtx = useTestContext();
@@ -36,17 +15,10 @@ describe('a reminder whose sending process is killed (kill -9) mid-send (real pr
   afterAll(async () => smtp?.close());
 
   it('is never sent a second time, by later runs or restarts', async () => {
-    let victim: ChildProcess | undefined;
-    let exited: Promise<unknown> | undefined;
     // The server has the whole message; before it answers 250 the sender is killed, so the row
     // stays in `sending` although the mail is in the server's hands.
-    smtp = await startSmtpServer(async (n) => {
-      if (n === 1 && victim) {
-        victim.kill('SIGKILL');
-        await exited;
-      }
-      return undefined;
-    });
+    const killer = await smtpKillingFirstSender();
+    smtp = killer.smtp;
     const ctx = makeCtx({ SMTP_URL: smtp.url });
     const soon = new Date(Date.now() + 5 * 86_400_000).toISOString();
     upsertCall(
@@ -64,9 +36,7 @@ describe('a reminder whose sending process is killed (kill -9) mid-send (real pr
       OUTBOX_DIR: ctx.config.mail.outboxDir,
     };
 
-    const first = cli(env);
-    victim = first.child;
-    exited = first.done;
+    const first = killer.run(['pursuit', 'send'], env);
     expect((await first.done).signal).toBe('SIGKILL');
     await smtp.untilReceived(1);
     const left = listPursuitMails(ctx);
@@ -75,7 +45,7 @@ describe('a reminder whose sending process is killed (kill -9) mid-send (real pr
     expect(left[0]?.claimedBy).toMatch(new RegExp(`^${first.child.pid}@`));
 
     // The next process finds the dead owner's row: outcome unknown, reported, not resent.
-    const second = await cli(env).done;
+    const second = await runCli(['pursuit', 'send'], env).done;
     expect(second.code).toBe(2);
     expect(second.out).toContain('sent 0');
     expect(second.out).toContain('outcome unknown after a crash 1');
