@@ -2,6 +2,7 @@ import type { ErrorDetail } from '../../errors.ts';
 import type { TargetPositions } from '../../matching/preview-positions.ts';
 import type { listRuleSetVersions } from '../../matching/service.ts';
 import { CsrfField } from '../layout.tsx';
+import { HeadRow, PostButton } from '../table.tsx';
 import type { View } from '../view.ts';
 
 type Version = ReturnType<typeof listRuleSetVersions>[number];
@@ -174,15 +175,10 @@ export function Versions({ view, versions }: { view: View; versions: Version[] }
       <h2 id="versions-title">{t('rules.versionsTitle')}</h2>
       <table>
         <thead>
-          <tr>
-            <th scope="col">{t('rules.version')}</th>
-            <th scope="col">{t('rules.when')}</th>
-            <th scope="col">{t('rules.author')}</th>
-            <th scope="col">{t('rules.comment')}</th>
-            <th scope="col">
-              <span class="visually-hidden">{t('rules.actions')}</span>
-            </th>
-          </tr>
+          <HeadRow
+            labels={[t('rules.version'), t('rules.when'), t('rules.author'), t('rules.comment')]}
+            actions={t('rules.actions')}
+          />
         </thead>
         <tbody>
           {versions.map((v) => (
@@ -195,12 +191,13 @@ export function Versions({ view, versions }: { view: View; versions: Version[] }
               <td>{v.comment}</td>
               <td>
                 {!v.active && (
-                  <form method="post" action={`/admin/rules/rollback/${v.version}`} class="inline-form">
-                    <CsrfField view={view} />
-                    <button type="submit" aria-label={t('rules.rollbackTo', { version: v.version })}>
-                      {t('rules.rollback')}
-                    </button>
-                  </form>
+                  <PostButton
+                    view={view}
+                    action={`/admin/rules/rollback/${v.version}`}
+                    name={t('rules.rollbackTo', { version: v.version })}
+                  >
+                    {t('rules.rollback')}
+                  </PostButton>
                 )}
               </td>
             </tr>

@@ -6,8 +6,8 @@ import type { AppContext } from '../../context.ts';
 import { isAppError } from '../../errors.ts';
 import { backgroundCrawls } from '../../sources/crawl-now.ts';
 import { type CrawlRunRow, listCrawlRuns, type SourceHealth, sourceHealth } from '../../sources/status.ts';
-import { CsrfField } from '../layout.tsx';
 import { sendPage } from '../render.tsx';
+import { HeadRow, PostButton } from '../table.tsx';
 import type { View } from '../view.ts';
 
 const admin = { page: true, role: 'admin' } as const;
@@ -43,17 +43,17 @@ function SourceTable({ view, sources }: { view: View; sources: SourceHealth[] })
     <table>
       <caption class="visually-hidden">{t('sources.healthTitle')}</caption>
       <thead>
-        <tr>
-          <th scope="col">{t('sources.source')}</th>
-          <th scope="col">{t('sources.health')}</th>
-          <th scope="col">{t('sources.lastRun')}</th>
-          <th scope="col">{t('sources.lastGood')}</th>
-          <th scope="col">{t('sources.calls')}</th>
-          <th scope="col">{t('sources.next')}</th>
-          <th scope="col">
-            <span class="visually-hidden">{t('rules.actions')}</span>
-          </th>
-        </tr>
+        <HeadRow
+          labels={[
+            t('sources.source'),
+            t('sources.health'),
+            t('sources.lastRun'),
+            t('sources.lastGood'),
+            t('sources.calls'),
+            t('sources.next'),
+          ]}
+          actions={t('rules.actions')}
+        />
       </thead>
       <tbody>
         {sources.map((s) => (
@@ -70,16 +70,13 @@ function SourceTable({ view, sources }: { view: View; sources: SourceHealth[] })
             <td>{when(s.nextScheduledRun)}</td>
             <td>
               {s.crawlable && s.enabled && (
-                <form
-                  method="post"
+                <PostButton
+                  view={view}
                   action={`/admin/sources/${encodeURIComponent(s.id)}/crawl`}
-                  class="inline-form"
+                  name={t('sources.crawlNowNamed', { name: s.name })}
                 >
-                  <CsrfField view={view} />
-                  <button type="submit" aria-label={t('sources.crawlNowNamed', { name: s.name })}>
-                    {t('sources.crawlNow')}
-                  </button>
-                </form>
+                  {t('sources.crawlNow')}
+                </PostButton>
               )}
             </td>
           </tr>
@@ -95,14 +92,16 @@ function RunTable({ view, runs }: { view: View; runs: CrawlRunRow[] }) {
   return (
     <table>
       <thead>
-        <tr>
-          <th scope="col">{t('sources.run')}</th>
-          <th scope="col">{t('sources.source')}</th>
-          <th scope="col">{t('sources.started')}</th>
-          <th scope="col">{t('sources.outcome')}</th>
-          <th scope="col">{t('sources.counts')}</th>
-          <th scope="col">{t('sources.firstError')}</th>
-        </tr>
+        <HeadRow
+          labels={[
+            t('sources.run'),
+            t('sources.source'),
+            t('sources.started'),
+            t('sources.outcome'),
+            t('sources.counts'),
+            t('sources.firstError'),
+          ]}
+        />
       </thead>
       <tbody>
         {runs.map((r) => (

@@ -7,6 +7,7 @@ import { tokenRoles } from '../../domain/enums.ts';
 import { CsrfField } from '../layout.tsx';
 import { signInLink } from '../links.ts';
 import { sendPage } from '../render.tsx';
+import { HeadRow, PostButton } from '../table.tsx';
 import type { View } from '../view.ts';
 
 const admin = { page: true, role: 'admin' } as const;
@@ -49,13 +50,15 @@ function TokenTable({
       <h2 id="list-title">{t('tokens.listTitle')}</h2>
       <table>
         <thead>
-          <tr>
-            <th scope="col">{t('tokens.name')}</th>
-            <th scope="col">{t('tokens.role')}</th>
-            <th scope="col">{t('tokens.created')}</th>
-            <th scope="col">{t('tokens.lastUsed')}</th>
-            <th scope="col">{t('tokens.state')}</th>
-          </tr>
+          <HeadRow
+            labels={[
+              t('tokens.name'),
+              t('tokens.role'),
+              t('tokens.created'),
+              t('tokens.lastUsed'),
+              t('tokens.state'),
+            ]}
+          />
         </thead>
         <tbody>
           {rows.map((r) => (
@@ -70,12 +73,13 @@ function TokenTable({
                 ) : r.id === selfId ? (
                   t('tokens.yours')
                 ) : (
-                  <form method="post" action={`/admin/tokens/${r.id}/revoke`} class="inline-form">
-                    <CsrfField view={view} />
-                    <button type="submit" aria-label={t('tokens.revokeNamed', { name: r.name })}>
-                      {t('tokens.revoke')}
-                    </button>
-                  </form>
+                  <PostButton
+                    view={view}
+                    action={`/admin/tokens/${r.id}/revoke`}
+                    name={t('tokens.revokeNamed', { name: r.name })}
+                  >
+                    {t('tokens.revoke')}
+                  </PostButton>
                 )}
               </td>
             </tr>
