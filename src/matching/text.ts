@@ -1,4 +1,5 @@
 import snowball from 'snowball-stemmers';
+import { TokenScan } from './token-scan.ts';
 
 /**
  * Text normalisation shared by calls, rule terms and target profiles: lower case, accents and
@@ -91,6 +92,9 @@ export function stems(token: string): readonly string[] {
 const EMPTY = new Int32Array(0);
 /** Per token id: the last doc that saw it (distinct tokens without a Set per doc). */
 let seen: Int32Array = new Int32Array(1024);
+/** Per stem id: the last doc that saw it, and its count, then its write cursor, in that doc. */
+let stemSeen: Int32Array = new Int32Array(1024);
+let stemAt: Int32Array = new Int32Array(1024);
 let docStamp = 0;
 
 function grow(a: Int32Array, index: number): Int32Array {
@@ -112,8 +116,14 @@ function search(a: Int32Array, from: number, to: number, x: number): number {
   }
   return -1;
 }
-// Positions and stem ids are packed into one sortable number: stem id × 2^24 + position.
-const SHIFT = 2 ** 24;
+/** Tokens per doc at most (positions once had to fit 24 bits; kept so docs stay the same). */
+const maxTokens = 2 ** 24 - 1;
+/** Two scratch buffers for building docs (docs are built one at a time; results are copies). */
+const scratch = [new Int32Array(1024), new Int32Array(1024)];
+function scratchOf(k: 0 | 1, n: number): Int32Array {
+  if (scratch[k]!.length < n) scratch[k] = new Int32Array(n);
+  return scratch[k]!;
+}
 
 /**
  * A tokenised text: the token ids in order, and for every distinct stem (German and English
@@ -135,63 +145,72 @@ export class TextDoc {
   wildPositions?: Map<number, number[]>;
   wildChecked?: number;
 
-  constructor(words: readonly string[]) {
-    const n = Math.min(words.length, SHIFT - 1);
-    const tokens = new Int32Array(n);
-    let pairs = 0;
-    let distinct = 0;
+  /** From the first `count` token ids of `ids` (copied). */
+  constructor(ids: Int32Array, count: number) {
+    const n = Math.min(count, maxTokens);
+    const tokens = ids.slice(0, n);
     if (docStamp > 2 ** 30) {
       seen.fill(0);
+      stemSeen.fill(0);
       docStamp = 0;
     }
     const stamp = ++docStamp;
-    for (let i = 0; i < n; i++) {
-      const id = tokenId(words[i]!);
-      tokens[i] = id;
-      pairs += tokenStemIds[id]!.length;
-      if (seen.length <= id) seen = grow(seen, id);
-      if (seen[id] !== stamp) {
-        seen[id] = stamp;
-        distinct++;
-      }
+    // Every id is below its vocabulary's size: grow the per-id tables once, then use locals.
+    if (seen.length < tokenVocab.size) seen = grow(seen, tokenVocab.size);
+    if (stemSeen.length < stemVocab.size) {
+      stemSeen = grow(stemSeen, stemVocab.size);
+      stemAt = grow(stemAt, stemVocab.size);
     }
-    const packed = new Float64Array(pairs);
-    const firsts = new Int32Array(distinct);
-    let k = 0;
-    let d = 0;
-    const again = ++docStamp;
+    const tokSeen = seen;
+    const stSeen = stemSeen;
+    const at = stemAt;
+    const stemIds = tokenStemIds;
+    // Pass 1: distinct tokens (in order of first sight), distinct stems and their counts.
+    let pairs = 0;
+    let distinct = 0;
+    let distinctStems = 0;
+    const firsts = scratchOf(0, n);
+    const stemList = scratchOf(1, n * 3);
     for (let i = 0; i < n; i++) {
       const id = tokens[i]!;
-      const ids = tokenStemIds[id]!;
-      for (let j = 0; j < ids.length; j++) packed[k++] = ids[j]! * SHIFT + i;
-      if (seen[id] !== again) {
-        seen[id] = again;
-        firsts[d++] = id;
+      if (tokSeen[id] !== stamp) {
+        tokSeen[id] = stamp;
+        firsts[distinct++] = id;
+      }
+      const sts = stemIds[id]!;
+      pairs += sts.length;
+      for (let j = 0; j < sts.length; j++) {
+        const st = sts[j]!;
+        if (stSeen[st] !== stamp) {
+          stSeen[st] = stamp;
+          at[st] = 1;
+          stemList[distinctStems++] = st;
+        } else at[st]!++;
       }
     }
-    packed.sort();
-    // Distinct stems and where their positions start, in one pass over the sorted pairs.
-    const stems = new Int32Array(pairs);
-    const starts = new Int32Array(pairs + 1);
+    // Distinct stems ascending; each stem's positions start after those of the smaller ones.
+    const stems = distinctStems === 0 ? EMPTY : stemList.slice(0, distinctStems).sort();
+    const starts = new Int32Array(distinctStems + 1);
+    let next = 0;
+    for (let k = 0; k < distinctStems; k++) {
+      const st = stems[k]!;
+      starts[k] = next;
+      const c = at[st]!;
+      at[st] = next;
+      next += c;
+    }
+    starts[distinctStems] = pairs;
+    // Pass 2: positions in text order, so each stem's positions come out ascending.
     const pos = new Int32Array(pairs);
-    let count = 0;
-    let last = -1;
-    for (let j = 0; j < pairs; j++) {
-      const v = packed[j]!;
-      const st = Math.floor(v / SHIFT);
-      pos[j] = v - st * SHIFT;
-      if (st !== last) {
-        stems[count] = st;
-        starts[count++] = j;
-        last = st;
-      }
+    for (let i = 0; i < n; i++) {
+      const sts = stemIds[tokens[i]!]!;
+      for (let j = 0; j < sts.length; j++) pos[at[sts[j]!]!++] = i;
     }
-    starts[count] = pairs;
     this.tokens = tokens;
-    this.stems = count === 0 ? EMPTY : stems.slice(0, count);
-    this.starts = starts.slice(0, count + 1);
+    this.stems = stems;
+    this.starts = starts;
     this.pos = pos;
-    this.distinct = firsts;
+    this.distinct = firsts.slice(0, distinct);
   }
 
   /** Index of a stem id in `stems`, or -1. */
@@ -231,8 +250,12 @@ export class TextDoc {
   }
 }
 
+const scanner = new TokenScan(tokenId, fold);
+
+/** The tokenised text: the same tokens as `tokenize(text)`, without a string per word. */
 export function analyze(text: string): TextDoc {
-  return new TextDoc(tokenize(text));
+  const n = scanner.scan(text);
+  return new TextDoc(scanner.ids, n);
 }
 
 const stopList = `
