@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { AppContext } from '../context.ts';
 import type { CallScores, Engine } from './engine.ts';
-import { explain } from './explain.ts';
 import { analyzeCall, type CallFacts, type CallMemo, callFacts, type TextFact } from './facts.ts';
 import { type LoadedCall, loadCallsForMatching, selectIn } from './load-calls.ts';
 import { activeEngine, getActiveRuleSet } from './rule-store.ts';
 import { hashString, matchRowFormat, Signature } from './signature.ts';
 import type { TextDoc } from './text.ts';
+import { type ChangedCall, writeChangedRows } from './write-rows.ts';
 
 /** (Re-)matching stored calls: the tokenised-call cache, full and incremental runs, warming. */
 
@@ -126,14 +126,6 @@ interface SigRow {
   signature: number;
 }
 
-interface StoredRow {
-  target: string;
-  score: number;
-  eligibility: string;
-  reason: string;
-  explanation: string;
-}
-
 /**
  * Scores stored calls for every target and brings their rows in `matches` up to date (pairs
  * scoring at least `minScore`, excluded ones included so their reason is visible), then clears
@@ -165,7 +157,7 @@ export function matchCalls(
   const stored = new Map(sigs.map((r) => [r.call_id, r.signature]));
 
   const t1 = performance.now();
-  const changed: { f: CallFacts; sc: CallScores; sig: number }[] = [];
+  const changed: ChangedCall[] = [];
   for (const { entry } of run) {
     const f = callFacts(entry.call, engine.city, { now }, entry.docs, entry.memo);
     const sc = engine.score(f);
@@ -175,54 +167,10 @@ export function matchCalls(
 
   const t2 = performance.now();
   const matchedAt = now.toISOString();
-  const min = engine.scoring.minScore;
-  const existing = s.prepare(
-    'SELECT target, score, eligibility, reason, explanation FROM matches WHERE call_id = ?',
-  );
-  const ins = s.prepare(
-    `INSERT INTO matches (call_id, target, target_kind, score, eligibility, reason, explanation, rule_version, matched_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const upd = s.prepare(
-    `UPDATE matches SET score = ?, eligibility = ?, reason = ?, explanation = ?, rule_version = ?, matched_at = ?
-     WHERE call_id = ? AND target = ?`,
-  );
-  const del = s.prepare('DELETE FROM matches WHERE call_id = ? AND target = ?');
-  const setSig = s.prepare(
-    'INSERT INTO match_state (call_id, signature) VALUES (?, ?) ON CONFLICT (call_id) DO UPDATE SET signature = excluded.signature',
-  );
   const clear = s.prepare('UPDATE calls SET needs_match = 0 WHERE id = ? AND content_hash = ?');
   let written = 0;
   s.transaction(() => {
-    for (const { f, sc, sig } of changed) {
-      const before = new Map((existing.all(f.callId) as StoredRow[]).map((r) => [r.target, r]));
-      const cache = new Map();
-      for (const t of engine.targets) {
-        const score = sc.scores[t.index]!;
-        if (score < min) continue;
-        const { reason, ...rest } = explain(engine, f, sc, t.index, { evidenceCache: cache });
-        const explanation = JSON.stringify(rest);
-        const old = before.get(t.id);
-        before.delete(t.id);
-        if (
-          old &&
-          old.score === score &&
-          old.eligibility === rest.eligibility &&
-          old.reason === reason &&
-          old.explanation === explanation
-        )
-          continue;
-        if (old) upd.run(score, rest.eligibility, reason, explanation, version, matchedAt, f.callId, t.id);
-        else
-          ins.run(f.callId, t.id, t.kind, score, rest.eligibility, reason, explanation, version, matchedAt);
-        written++;
-      }
-      for (const target of before.keys()) {
-        del.run(f.callId, target);
-        written++;
-      }
-      setSig.run(f.callId, sig);
-    }
+    written = writeChangedRows(s, engine, changed, version, matchedAt);
     for (const { row } of run) if (row.needs_match) clear.run(row.id, row.content_hash);
   })();
   const t3 = performance.now();
