@@ -24,7 +24,7 @@ interface StoredRow {
  * after the inserts instead of with every row (sorting once is about half the cost); below,
  * dropping and re-creating the indexes is not worth the schema change.
  */
-const bulkFillCalls = 1_000;
+export const bulkFillCalls = 1_000;
 
 /**
  * Brings the rows of the changed calls in `matches` up to date and stores their signatures;
