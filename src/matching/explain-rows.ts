@@ -55,6 +55,9 @@ function partsOf(engine: Engine): EngineParts {
   return p;
 }
 
+/** Fired flags by rule index, for the call being explained (rows are built one call at a time). */
+let firedScratch = new Uint8Array(256);
+
 /** A number as JSON writes it. */
 function num(x: number): string {
   return Number.isFinite(x) ? String(x) : 'null';
@@ -63,7 +66,8 @@ function num(x: number): string {
 export function explainRows(engine: Engine, f: CallFacts, sc: CallScores): RowText[] {
   const p = partsOf(engine);
   const min = engine.scoring.minScore;
-  const fired = new Uint8Array(engine.rules.length);
+  if (firedScratch.length < engine.rules.length) firedScratch = new Uint8Array(engine.rules.length);
+  const fired = firedScratch.fill(0, 0, engine.rules.length);
   for (const ri of sc.fired) fired[ri] = 1;
   const entries: (string | undefined)[] = [];
   const entry = (r: CompiledRule) => {

@@ -116,6 +116,28 @@ function search(a: Int32Array, from: number, to: number, x: number): number {
   }
   return -1;
 }
+/**
+ * One buffer for the term memos of the docs of one call, which are made and dropped together:
+ * a typed array of its own per doc was a large part of a cold match (allocation, backing store,
+ * collection). A memo that must grow later (new terms) gets an array of its own.
+ */
+export class MemoArena {
+  private buf?: Int8Array;
+  private next = 0;
+  constructor(private readonly docs: number) {}
+
+  /** A zeroed memo of `n` entries. */
+  take(n: number): Int8Array {
+    if (!this.buf || this.next + n > this.buf.length) {
+      this.buf = new Int8Array(n * this.docs);
+      this.next = 0;
+    }
+    const at = this.next;
+    this.next += n;
+    return this.buf.subarray(at, at + n);
+  }
+}
+
 /** Tokens per doc at most (positions once had to fit 24 bits; kept so docs stay the same). */
 const maxTokens = 2 ** 24 - 1;
 /** Two scratch buffers for building docs (docs are built one at a time; results are copies). */
@@ -141,6 +163,8 @@ export class TextDoc {
   readonly distinct: Int32Array;
   /** Term results by process-wide term id (see operators.ts): 1 occurs, 2 not, 0 unknown. */
   memo?: Int8Array;
+  /** Where the term memo is cut from: shared by the docs of one call (see `MemoArena`). */
+  arena?: MemoArena;
   /** Token positions per wildcard pattern id, for the first `wildChecked` patterns. */
   wildPositions?: Map<number, number[]>;
   wildChecked?: number;
@@ -148,7 +172,7 @@ export class TextDoc {
   /** From the first `count` token ids of `ids` (copied). */
   constructor(ids: Int32Array, count: number) {
     const n = Math.min(count, maxTokens);
-    const tokens = ids.slice(0, n);
+    const tokens = ids;
     if (docStamp > 2 ** 30) {
       seen.fill(0);
       stemSeen.fill(0);
@@ -188,9 +212,20 @@ export class TextDoc {
         } else at[st]!++;
       }
     }
+    // One buffer for the doc's five arrays: a cold match builds docs by the ten thousand, and
+    // each typed array of its own costs an allocation and a backing store to collect.
+    const buf = new Int32Array(n + distinctStems + distinctStems + 1 + pairs + distinct);
+    let off = 0;
+    const view = (len: number) => {
+      off += len;
+      return buf.subarray(off - len, off);
+    };
+    this.tokens = view(n);
+    this.tokens.set(tokens.subarray(0, n));
     // Distinct stems ascending; each stem's positions start after those of the smaller ones.
-    const stems = distinctStems === 0 ? EMPTY : stemList.slice(0, distinctStems).sort();
-    const starts = new Int32Array(distinctStems + 1);
+    const stems = distinctStems === 0 ? EMPTY : view(distinctStems);
+    if (distinctStems > 0) stems.set(stemList.subarray(0, distinctStems).sort());
+    const starts = view(distinctStems + 1);
     let next = 0;
     for (let k = 0; k < distinctStems; k++) {
       const st = stems[k]!;
@@ -201,16 +236,16 @@ export class TextDoc {
     }
     starts[distinctStems] = pairs;
     // Pass 2: positions in text order, so each stem's positions come out ascending.
-    const pos = new Int32Array(pairs);
+    const pos = view(pairs);
     for (let i = 0; i < n; i++) {
       const sts = stemIds[tokens[i]!]!;
       for (let j = 0; j < sts.length; j++) pos[at[sts[j]!]!++] = i;
     }
-    this.tokens = tokens;
     this.stems = stems;
     this.starts = starts;
     this.pos = pos;
-    this.distinct = firsts.slice(0, distinct);
+    this.distinct = view(distinct);
+    this.distinct.set(firsts.subarray(0, distinct));
   }
 
   /** Index of a stem id in `stems`, or -1. */

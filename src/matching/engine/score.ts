@@ -72,8 +72,11 @@ export function scoreCall(st: ScoreState, f: CallFacts): CallScores {
     sums = st.bm25All(f, st.sums);
     if (memo) memo.text = { key: st.profileKey, sums: sums.slice() };
   }
-  const textPoints = new Float64Array(n);
-  const eligibility = new Uint8Array(n);
+  // The three result arrays share one buffer (one allocation per call instead of three).
+  const buf = new ArrayBuffer(17 * n);
+  const textPoints = new Float64Array(buf, 0, n);
+  const scores = new Float64Array(buf, 8 * n, n);
+  const eligibility = new Uint8Array(buf, 16 * n, n);
   for (let t = 0; t < n; t++) {
     const s = sums[t]!;
     textPoints[t] = (scoring.textWeight * s) / (s + scoring.textHalf);
@@ -93,7 +96,6 @@ export function scoreCall(st: ScoreState, f: CallFacts): CallScores {
     const muls = st.mulOf[t]!;
     for (let k = 0; k < muls.length; k++) if (fired[muls[k]![0]]) raw[t]! *= muls[k]![1];
   }
-  const scores = new Float64Array(n);
   for (let t = 0; t < n; t++) scores[t] = saturate(raw[t]!, scoring.scale);
   return { callId: f.callId, scores, eligibility, textPoints, fired: firedList };
 }

@@ -164,7 +164,7 @@ class TermRegistry {
       this.lists = { stems: new IdLists(both), wild: new IdLists(this.byWild) };
     }
     const { stems: stemLists, wild: wildLists } = this.lists;
-    const hits = new Int8Array(n).fill(2);
+    const hits = (doc.arena ? doc.arena.take(n) : new Int8Array(n)).fill(2);
     for (const id of this.phraseWild) hits[id] = 0;
     const stems = doc.stems;
     for (let i = 0; i < stems.length; i++) stemLists.mark(stems[i]!, hits);
