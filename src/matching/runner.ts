@@ -83,10 +83,14 @@ function callsForRun(sqlite: Database.Database, ids?: readonly string[]) {
     });
     return docCache.get(r.id)?.key !== key;
   });
-  const fresh = loadCallsForMatching(
-    sqlite,
-    missing.map((r) => r.id),
-  );
+  // A full run with nothing cached (the first after a start) reads all calls in one statement.
+  const fresh =
+    !ids && missing.length === light.length
+      ? loadCallsForMatching(sqlite)
+      : loadCallsForMatching(
+          sqlite,
+          missing.map((r) => r.id),
+        );
   for (const c of fresh) cacheCall(c);
   return light.flatMap((r) => {
     const entry = docCache.get(r.id);

@@ -169,83 +169,21 @@ export class TextDoc {
   wildPositions?: Map<number, number[]>;
   wildChecked?: number;
 
-  /** From the first `count` token ids of `ids` (copied). */
-  constructor(ids: Int32Array, count: number) {
-    const n = Math.min(count, maxTokens);
-    const tokens = ids;
-    if (docStamp > 2 ** 30) {
-      seen.fill(0);
-      stemSeen.fill(0);
-      docStamp = 0;
-    }
-    const stamp = ++docStamp;
-    // Every id is below its vocabulary's size: grow the per-id tables once, then use locals.
-    if (seen.length < tokenVocab.size) seen = grow(seen, tokenVocab.size);
-    if (stemSeen.length < stemVocab.size) {
-      stemSeen = grow(stemSeen, stemVocab.size);
-      stemAt = grow(stemAt, stemVocab.size);
-    }
-    const tokSeen = seen;
-    const stSeen = stemSeen;
-    const at = stemAt;
-    const stemIds = tokenStemIds;
-    // Pass 1: distinct tokens (in order of first sight), distinct stems and their counts.
-    let pairs = 0;
-    let distinct = 0;
-    let distinctStems = 0;
-    const firsts = scratchOf(0, n);
-    const stemList = scratchOf(1, n * 3);
-    for (let i = 0; i < n; i++) {
-      const id = tokens[i]!;
-      if (tokSeen[id] !== stamp) {
-        tokSeen[id] = stamp;
-        firsts[distinct++] = id;
-      }
-      const sts = stemIds[id]!;
-      pairs += sts.length;
-      for (let j = 0; j < sts.length; j++) {
-        const st = sts[j]!;
-        if (stSeen[st] !== stamp) {
-          stSeen[st] = stamp;
-          at[st] = 1;
-          stemList[distinctStems++] = st;
-        } else at[st]!++;
-      }
-    }
-    // One buffer for the doc's five arrays: a cold match builds docs by the ten thousand, and
-    // each typed array of its own costs an allocation and a backing store to collect.
-    const buf = new Int32Array(n + distinctStems + distinctStems + 1 + pairs + distinct);
-    let off = 0;
+  /**
+   * Views into `buf` from `at`: `n` tokens, `d` stems, `d + 1` starts, `pairs` positions, `k`
+   * distinct tokens (see `analyzeAll`).
+   */
+  constructor(buf: Int32Array, at: number, n: number, d: number, pairs: number, k: number) {
+    let off = at;
     const view = (len: number) => {
       off += len;
       return buf.subarray(off - len, off);
     };
     this.tokens = view(n);
-    this.tokens.set(tokens.subarray(0, n));
-    // Distinct stems ascending; each stem's positions start after those of the smaller ones.
-    const stems = distinctStems === 0 ? EMPTY : view(distinctStems);
-    if (distinctStems > 0) stems.set(stemList.subarray(0, distinctStems).sort());
-    const starts = view(distinctStems + 1);
-    let next = 0;
-    for (let k = 0; k < distinctStems; k++) {
-      const st = stems[k]!;
-      starts[k] = next;
-      const c = at[st]!;
-      at[st] = next;
-      next += c;
-    }
-    starts[distinctStems] = pairs;
-    // Pass 2: positions in text order, so each stem's positions come out ascending.
-    const pos = view(pairs);
-    for (let i = 0; i < n; i++) {
-      const sts = stemIds[tokens[i]!]!;
-      for (let j = 0; j < sts.length; j++) pos[at[sts[j]!]!++] = i;
-    }
-    this.stems = stems;
-    this.starts = starts;
-    this.pos = pos;
-    this.distinct = view(distinct);
-    this.distinct.set(firsts.subarray(0, distinct));
+    this.stems = d === 0 ? EMPTY : view(d);
+    this.starts = view(d + 1);
+    this.pos = view(pairs);
+    this.distinct = view(k);
   }
 
   /** Index of a stem id in `stems`, or -1. */
@@ -287,10 +225,129 @@ export class TextDoc {
 
 const scanner = new TokenScan(tokenId, fold);
 
+/** The docs being built, one after another: `analyzeAll` copies them into one buffer at the end. */
+let work: Int32Array = new Int32Array(1 << 16);
+
+/** Ascending, in place (insertion sort for the short lists of most texts; else the built-in). */
+function sortIds(a: Int32Array, n: number): void {
+  if (n > 64) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/**
+ * Writes the doc of the first `count` ids of `ids` into `work` from `at`: tokens, distinct stems
+ * (ascending), where each stem's positions start, the positions (grouped by stem, ascending),
+ * distinct tokens (in order of first sight). Returns the layout for `TextDoc`.
+ */
+function writeDoc(
+  ids: Int32Array,
+  count: number,
+  at: number,
+): [n: number, d: number, pairs: number, k: number] {
+  const n = Math.min(count, maxTokens);
+  if (docStamp > 2 ** 30) {
+    seen.fill(0);
+    stemSeen.fill(0);
+    docStamp = 0;
+  }
+  const stamp = ++docStamp;
+  // Every id is below its vocabulary's size: grow the per-id tables once, then use locals.
+  if (seen.length < tokenVocab.size) seen = grow(seen, tokenVocab.size);
+  if (stemSeen.length < stemVocab.size) {
+    stemSeen = grow(stemSeen, stemVocab.size);
+    stemAt = grow(stemAt, stemVocab.size);
+  }
+  const tokSeen = seen;
+  const stSeen = stemSeen;
+  const cursor = stemAt;
+  const stemIds = tokenStemIds;
+  // Pass 1: distinct tokens, distinct stems and how often each occurs.
+  let pairs = 0;
+  let k = 0;
+  let d = 0;
+  const firsts = scratchOf(0, n);
+  const stemList = scratchOf(1, n * 3);
+  for (let i = 0; i < n; i++) {
+    const id = ids[i]!;
+    if (tokSeen[id] !== stamp) {
+      tokSeen[id] = stamp;
+      firsts[k++] = id;
+    }
+    const sts = stemIds[id]!;
+    pairs += sts.length;
+    for (let j = 0; j < sts.length; j++) {
+      const st = sts[j]!;
+      if (stSeen[st] !== stamp) {
+        stSeen[st] = stamp;
+        cursor[st] = 1;
+        stemList[d++] = st;
+      } else cursor[st]!++;
+    }
+  }
+  const size = n + d + d + 1 + pairs + k;
+  if (work.length < at + size) work = grow(work, at + size);
+  const w = work;
+  w.set(ids.subarray(0, n), at);
+  // Distinct stems ascending; each stem's positions start after those of the smaller ones.
+  sortIds(stemList, d);
+  const stems = at + n;
+  const starts = stems + d;
+  const pos = starts + d + 1;
+  let next = 0;
+  for (let x = 0; x < d; x++) {
+    const st = stemList[x]!;
+    w[stems + x] = st;
+    w[starts + x] = next;
+    const c = cursor[st]!;
+    cursor[st] = next;
+    next += c;
+  }
+  w[starts + d] = pairs;
+  // Pass 2: positions in text order, so each stem's positions come out ascending.
+  for (let i = 0; i < n; i++) {
+    const sts = stemIds[ids[i]!]!;
+    for (let j = 0; j < sts.length; j++) w[pos + cursor[sts[j]!]!++] = i;
+  }
+  w.set(firsts.subarray(0, k), pos + pairs);
+  return [n, d, pairs, k];
+}
+
+/**
+ * Tokenised texts whose five arrays each live in one buffer: the docs of one call are made and
+ * dropped together, and a cold match makes them by the ten thousand, so one allocation per call
+ * instead of five per doc (each typed array costs an allocation and a backing store to collect).
+ */
+export function analyzeAll(texts: readonly string[]): TextDoc[] {
+  const layouts: [number, number, number, number][] = [];
+  let used = 0;
+  for (const text of texts) {
+    const l = writeDoc(scanner.ids, scanner.scan(text), used);
+    layouts.push(l);
+    used += l[0] + 2 * l[1] + 1 + l[2] + l[3];
+  }
+  const buf = work.slice(0, used);
+  let at = 0;
+  return layouts.map(([n, d, pairs, k]) => {
+    const doc = new TextDoc(buf, at, n, d, pairs, k);
+    at += n + 2 * d + 1 + pairs + k;
+    return doc;
+  });
+}
+
 /** The tokenised text: the same tokens as `tokenize(text)`, without a string per word. */
 export function analyze(text: string): TextDoc {
-  const n = scanner.scan(text);
-  return new TextDoc(scanner.ids, n);
+  return analyzeAll([text])[0]!;
 }
 
 const stopList = `
