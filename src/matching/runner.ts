@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { AppContext } from '../context.ts';
 import type { CallScores, Engine } from './engine.ts';
 import { analyzeCall, type CallFacts, type CallMemo, callFacts, type TextFact } from './facts.ts';
-import { type LoadedCall, loadCallsForMatching, selectIn } from './load-calls.ts';
+import { forEachCallForMatching, type LoadedCall, selectIn } from './load-calls.ts';
 import { activeEngine, getActiveRuleSet } from './rule-store.ts';
 import { hashString, matchRowFormat, Signature } from './signature.ts';
 import type { TextDoc } from './text.ts';
@@ -83,15 +83,13 @@ function callsForRun(sqlite: Database.Database, ids?: readonly string[]) {
     });
     return docCache.get(r.id)?.key !== key;
   });
-  // A full run with nothing cached (the first after a start) reads all calls in one statement.
-  const fresh =
-    !ids && missing.length === light.length
-      ? loadCallsForMatching(sqlite)
-      : loadCallsForMatching(
-          sqlite,
-          missing.map((r) => r.id),
-        );
-  for (const c of fresh) cacheCall(c);
+  // Tokenised as read. A full run with nothing cached (the first after a start) reads all calls
+  // in one statement.
+  forEachCallForMatching(
+    sqlite,
+    !ids && missing.length === light.length ? undefined : missing.map((r) => r.id),
+    cacheCall,
+  );
   return light.flatMap((r) => {
     const entry = docCache.get(r.id);
     return entry ? [{ entry, row: r }] : [];
