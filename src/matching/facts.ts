@@ -1,6 +1,6 @@
 import type { Concept } from '../concept/schema.ts';
 import { type Call, nextDeadline } from '../domain/call.ts';
-import { analyzeAll, MemoArena, type TextDoc } from './text.ts';
+import { analyzeAll, type TextDoc } from './text.ts';
 
 /** The city's own profile from the concept; rules can compare call facts with it. */
 export interface CityProfile {
@@ -144,10 +144,7 @@ export function analyzeCall(call: MatchableCall): Record<TextFact, TextDoc> {
     call.applicantsText ?? '',
     `${programme} ${call.identifier ?? ''}`,
   ]);
-  const docs = { text: t!, title: title!, applicants: applicants!, programme: prog! };
-  const arena = new MemoArena(4);
-  for (const d of Object.values(docs)) d.arena = arena;
-  return docs;
+  return { text: t!, title: title!, applicants: applicants!, programme: prog! };
 }
 
 export function callFacts(

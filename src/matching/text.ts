@@ -116,28 +116,6 @@ function search(a: Int32Array, from: number, to: number, x: number): number {
   }
   return -1;
 }
-/**
- * One buffer for the term memos of the docs of one call, which are made and dropped together:
- * a typed array of its own per doc was a large part of a cold match (allocation, backing store,
- * collection). A memo that must grow later (new terms) gets an array of its own.
- */
-export class MemoArena {
-  private buf?: Int8Array;
-  private next = 0;
-  constructor(private readonly docs: number) {}
-
-  /** A zeroed memo of `n` entries. */
-  take(n: number): Int8Array {
-    if (!this.buf || this.next + n > this.buf.length) {
-      this.buf = new Int8Array(n * this.docs);
-      this.next = 0;
-    }
-    const at = this.next;
-    this.next += n;
-    return this.buf.subarray(at, at + n);
-  }
-}
-
 /** Tokens per doc at most (positions once had to fit 24 bits; kept so docs stay the same). */
 const maxTokens = 2 ** 24 - 1;
 /** Two scratch buffers for building docs (docs are built one at a time; results are copies). */
@@ -161,10 +139,6 @@ export class TextDoc {
   private readonly pos: Int32Array;
   /** Distinct token ids (wildcards are checked once per distinct word). */
   readonly distinct: Int32Array;
-  /** Term results by process-wide term id (see operators.ts): 1 occurs, 2 not, 0 unknown. */
-  memo?: Int8Array;
-  /** Where the term memo is cut from: shared by the docs of one call (see `MemoArena`). */
-  arena?: MemoArena;
   /** Token positions per wildcard pattern id, for the first `wildChecked` patterns. */
   wildPositions?: Map<number, number[]>;
   wildChecked?: number;
