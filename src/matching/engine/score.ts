@@ -44,7 +44,13 @@ export function scoreCall(st: ScoreState, f: CallFacts): CallScores {
   const memo = f.memo;
   if (memo) {
     let known = memo.conditions;
-    if (!known || known.length < conditionIds.size) {
+    if (!known && !memo.text) {
+      // A call scored for the first time: its kept results in one buffer (the text sums, then
+      // the condition results), one allocation instead of two for each of a cold match's calls.
+      const buf = new ArrayBuffer(8 * n + conditionIds.size);
+      memo.text = { key: Number.NaN, sums: new Float64Array(buf, 0, n) };
+      memo.conditions = known = new Int8Array(buf, 8 * n, conditionIds.size);
+    } else if (!known || known.length < conditionIds.size) {
       const grown = new Int8Array(conditionIds.size);
       if (known) grown.set(known);
       memo.conditions = known = grown;
@@ -70,7 +76,13 @@ export function scoreCall(st: ScoreState, f: CallFacts): CallScores {
   if (memo?.text?.key === st.profileKey) sums = memo.text.sums;
   else {
     sums = st.bm25All(f, st.sums);
-    if (memo) memo.text = { key: st.profileKey, sums: sums.slice() };
+    if (memo) {
+      // Kept in place when the kept array has this length (the first scoring's buffer).
+      if (memo.text && memo.text.sums.length === n) {
+        memo.text.sums.set(sums);
+        memo.text.key = st.profileKey;
+      } else memo.text = { key: st.profileKey, sums: sums.slice() };
+    }
   }
   // The three result arrays share one buffer (one allocation per call instead of three).
   const buf = new ArrayBuffer(17 * n);
