@@ -58,9 +58,18 @@ function partsOf(engine: Engine): EngineParts {
 /** Fired flags by rule index, for the call being explained (rows are built one call at a time). */
 let firedScratch = new Uint8Array(256);
 
-/** A number as JSON writes it. */
+/** Numbers as JSON writes them, remembered: scores, points and weights repeat across rows. */
+const numText = new Map<number, string>();
+
 function num(x: number): string {
-  return Number.isFinite(x) ? String(x) : 'null';
+  let t = numText.get(x);
+  if (t === undefined) {
+    t = Number.isFinite(x) ? String(x) : 'null';
+    // Bounded: rounded scores and weights are a few thousand values.
+    if (numText.size >= 100_000) numText.clear();
+    numText.set(x, t);
+  }
+  return t;
 }
 
 export function explainRows(engine: Engine, f: CallFacts, sc: CallScores): RowText[] {

@@ -17,7 +17,7 @@ export class TokenScan {
   private vals = new Int32Array(1 << 14);
   private count = 0;
   /** The current word's code units. */
-  private buf = new Uint16Array(256);
+  private buf: Uint16Array = new Uint16Array(256);
   /** Fold of each non-ASCII BMP code unit (filled on first sight); astral code points in a map. */
   private readonly bmp: (string | undefined)[] = new Array(65_536);
   private readonly astral = new Map<number, string>();
@@ -36,6 +36,7 @@ export class TokenScan {
     let len = 0;
     let h = 0x811c9dc5;
     const end = text.length;
+    let buf = this.buf;
     for (let i = 0; i < end; i++) {
       let c = text.charCodeAt(i);
       if (c < 128) {
@@ -46,8 +47,8 @@ export class TokenScan {
           h = 0x811c9dc5;
           continue;
         }
-        if (len === this.buf.length) this.growBuf();
-        this.buf[len++] = c;
+        if (len === buf.length) buf = this.growBuf();
+        buf[len++] = c;
         h = Math.imul(h ^ c, 0x01000193);
         continue;
       }
@@ -74,8 +75,8 @@ export class TokenScan {
       for (let k = 0; k < f.length; k++) {
         const d = f.charCodeAt(k);
         if ((d >= 97 && d <= 122) || (d >= 48 && d <= 57)) {
-          if (len === this.buf.length) this.growBuf();
-          this.buf[len++] = d;
+          if (len === buf.length) buf = this.growBuf();
+          buf[len++] = d;
           h = Math.imul(h ^ d, 0x01000193);
         } else {
           if (len > 0) this.word(len, h);
@@ -147,9 +148,10 @@ export class TokenScan {
     for (let s = 0; s < hashes.length; s++) if (hashes[s] !== 0) this.insert(keys[s]!, hashes[s]!, vals[s]!);
   }
 
-  private growBuf(): void {
+  private growBuf(): Uint16Array {
     const grown = new Uint16Array(this.buf.length * 2);
     grown.set(this.buf);
     this.buf = grown;
+    return grown;
   }
 }

@@ -32,6 +32,8 @@ const samples = [
   'x𝐀y 𝐚𝐛c 日本語テキスト ÆØÅ łódź ı a\u0301b a\u0483b 😀 end İstanbul ΣΑΣ',
   'lone surrogates a\ud800 \udc00b \ud800',
   'STRASSE Straße straße SMEs NGOs a a a b a',
+  // Words longer than the scanner's first buffer, grown while folding and after.
+  `${'ß'.repeat(300)}abc ${'a'.repeat(300)}${'ß'.repeat(200)}x`,
   '',
   '   ',
 ];
