@@ -71,4 +71,23 @@ describe('writing match rows', () => {
     expect(again.changedCalls).toBe(0);
     expect(again.writtenRows).toBe(0);
   });
+
+  it('a first fill that fails rolls back with the indexes in place', () => {
+    const ctx = context();
+    const schemaBefore = schemaOf(ctx);
+    store(ctx, calls);
+    // The re-match after a rule save runs inside the save's transaction; a failure after it
+    // undoes the rows and the dropped indexes together.
+    expect(() =>
+      ctx.dbh.sqlite.transaction(() => {
+        expect(matchCalls(ctx, { now }).writtenRows).toBeGreaterThan(0);
+        throw new Error('fails after the fill');
+      })(),
+    ).toThrow('fails after the fill');
+    expect(ctx.dbh.sqlite.prepare('SELECT count(*) AS n FROM matches').get()).toEqual({ n: 0 });
+    expect(schemaOf(ctx)).toEqual(schemaBefore);
+    expect(ctx.dbh.sqlite.prepare('SELECT count(*) AS n FROM calls WHERE needs_match = 1').get()).toEqual({
+      n: calls.length,
+    });
+  });
 });
