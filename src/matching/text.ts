@@ -131,69 +131,92 @@ function scratchOf(k: 0 | 1, n: number): Int32Array {
  * positions): calls stay tokenised in memory between re-matches.
  */
 export class TextDoc {
-  /** Token ids in text order. */
-  readonly tokens: Int32Array;
-  /** Distinct stem ids, ascending. */
-  readonly stems: Int32Array;
-  private readonly starts: Int32Array;
-  private readonly pos: Int32Array;
-  /** Distinct token ids (wildcards are checked once per distinct word). */
-  readonly distinct: Int32Array;
+  /**
+   * The call's buffer (shared by its docs) and where this doc's parts start in it: token ids in
+   * text order, distinct stem ids ascending, where each stem's positions start (relative to the
+   * positions), the positions, distinct token ids. Offsets rather than a typed-array view per
+   * part: 20 views per call were most of the memory a cached call kept on the JS heap.
+   */
+  private readonly buf: Int32Array;
+  private readonly t0: number;
+  private readonly n: number;
+  private readonly s0: number;
+  private readonly d: number;
+  private readonly st0: number;
+  private readonly p0: number;
+  private readonly k0: number;
+  private readonly k: number;
   /** Token positions per wildcard pattern id, for the first `wildChecked` patterns. */
   wildPositions?: Map<number, number[]>;
   wildChecked?: number;
 
-  /**
-   * Views into `buf` from `at`: `n` tokens, `d` stems, `d + 1` starts, `pairs` positions, `k`
-   * distinct tokens (see `analyzeAll`).
-   */
+  /** The parts in `buf` from `at`: `n` tokens, `d` stems, `d + 1` starts, `pairs` positions, `k` distinct tokens. */
   constructor(buf: Int32Array, at: number, n: number, d: number, pairs: number, k: number) {
-    let off = at;
-    const view = (len: number) => {
-      off += len;
-      return buf.subarray(off - len, off);
-    };
-    this.tokens = view(n);
-    this.stems = d === 0 ? EMPTY : view(d);
-    this.starts = view(d + 1);
-    this.pos = view(pairs);
-    this.distinct = view(k);
+    this.buf = buf;
+    this.t0 = at;
+    this.n = n;
+    this.s0 = at + n;
+    this.d = d;
+    this.st0 = this.s0 + d;
+    this.p0 = this.st0 + d + 1;
+    this.k0 = this.p0 + pairs;
+    this.k = k;
+  }
+
+  /** Token ids in text order (a fresh view: take it once per loop). */
+  get tokens(): Int32Array {
+    return this.buf.subarray(this.t0, this.t0 + this.n);
+  }
+
+  /** Distinct stem ids, ascending (a fresh view: take it once per loop). */
+  get stems(): Int32Array {
+    return this.d === 0 ? EMPTY : this.buf.subarray(this.s0, this.s0 + this.d);
+  }
+
+  /** Distinct token ids, wildcards are checked once per distinct word (a fresh view). */
+  get distinct(): Int32Array {
+    return this.buf.subarray(this.k0, this.k0 + this.k);
   }
 
   /** Index of a stem id in `stems`, or -1. */
   indexOf(stem: number): number {
-    return search(this.stems, 0, this.stems.length, stem);
+    const i = search(this.buf, this.s0, this.s0 + this.d, stem);
+    return i < 0 ? -1 : i - this.s0;
   }
 
   /** Positions of the stem (ascending), or undefined. */
   positions(stem: number): Int32Array | undefined {
     const i = this.indexOf(stem);
-    return i < 0 ? undefined : this.pos.subarray(this.starts[i]!, this.starts[i + 1]!);
+    if (i < 0) return undefined;
+    const b = this.buf;
+    return b.subarray(this.p0 + b[this.st0 + i]!, this.p0 + b[this.st0 + i + 1]!);
   }
 
   /** Does the stem occur at token position `at`? (binary search, no allocation) */
   hasAt(stem: number, at: number): boolean {
     const i = this.indexOf(stem);
-    return i >= 0 && search(this.pos, this.starts[i]!, this.starts[i + 1]!, at) >= 0;
+    if (i < 0) return false;
+    const b = this.buf;
+    return search(b, this.p0 + b[this.st0 + i]!, this.p0 + b[this.st0 + i + 1]!, at) >= 0;
   }
 
   /** The positions of the i-th stem of `stems` are `position(k)` for k in `[from(i), from(i + 1))`. */
   from(i: number): number {
-    return this.starts[i]!;
+    return this.buf[this.st0 + i]!;
   }
 
   position(k: number): number {
-    return this.pos[k]!;
+    return this.buf[this.p0 + k]!;
   }
 
   /** First position of the i-th stem of `stems`. */
   first(i: number): number {
-    return this.pos[this.starts[i]!]!;
+    return this.buf[this.p0 + this.buf[this.st0 + i]!]!;
   }
 
   /** The folded word at a token position. */
   word(position: number): string {
-    return tokenVocab.texts[this.tokens[position]!]!;
+    return tokenVocab.texts[this.buf[this.t0 + position]!]!;
   }
 }
 

@@ -200,8 +200,9 @@ class TermRegistry {
     let map = doc.wildPositions;
     if (!map || doc.wildChecked !== this.patterns.length) {
       map = new Map();
-      for (let i = 0; i < doc.tokens.length; i++) {
-        for (const w of this.matchesOf(doc.tokens[i]!)) push(map, w, i);
+      const tokens = doc.tokens;
+      for (let i = 0; i < tokens.length; i++) {
+        for (const w of this.matchesOf(tokens[i]!)) push(map, w, i);
       }
       doc.wildPositions = map;
       doc.wildChecked = this.patterns.length;
