@@ -149,7 +149,7 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
   const bmStart = Int32Array.from(start);
   const bmTargets = Int32Array.from(bmT);
   const bmWeights = Float64Array.from(bmW);
-  const termCache = new WeakMap<CallFacts, { word: string; row: Float64Array }[]>();
+  const termCache = new WeakMap<CallFacts, { word: string; rows: Float64Array[] }[]>();
 
   const headWeight = scoring.headWeight;
   const scratch = {
@@ -207,32 +207,51 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
     },
     textTerms(f, target, limit = 5) {
       // Per call once: the call's words whose stem has a profile weight (shown as the call's own
-      // word at its first occurrence, not the stem), with that stem's dense weight row. Per target
-      // then one pass over this short list instead of building maps for all 72 targets.
+      // word at its first occurrence, not the stem), grouped by word (a word's German and English
+      // stems), with the stems' dense weight rows. Per target then one pass over this short list.
       let hits = termCache.get(f);
       if (!hits) {
         hits = [];
+        const index = new Map<string, number>();
         const doc = f.docs.text;
         const stems = doc.stems;
         for (let si = 0; si < stems.length; si++) {
           const st = stems[si]!;
           if (st > maxStem || rowOf[st]! < 0) continue;
-          hits.push({ word: doc.word(doc.first(si)), row: dense[rowOf[st]!]! });
+          const word = doc.word(doc.first(si));
+          const row = dense[rowOf[st]!]!;
+          const at = index.get(word);
+          if (at === undefined) {
+            index.set(word, hits.length);
+            hits.push({ word, rows: [row] });
+          } else hits[at]!.rows.push(row);
         }
         termCache.set(f, hits);
       }
-      const best = new Map<string, number>();
-      for (const { word, row } of hits) {
-        const w = row[target]!;
-        // NaN marks a stem that is not in this target's profile.
-        if (Number.isNaN(w)) continue;
-        const prev = best.get(word);
-        best.set(word, Math.max(prev ?? 0, w));
+      // The best `limit` words by rounded weight, then by word: kept in order while scanning
+      // (a candidate goes after equal ones, as a stable sort of all would place it).
+      const top: { term: string; weight: number }[] = [];
+      for (const { word, rows } of hits) {
+        let best: number | undefined;
+        for (const row of rows) {
+          const w = row[target]!;
+          // NaN marks a stem that is not in this target's profile.
+          if (Number.isNaN(w)) continue;
+          best = Math.max(best ?? 0, w);
+        }
+        if (best === undefined) continue;
+        const c = { term: word, weight: Math.round(best * 100) / 100 };
+        let i = top.length;
+        while (i > 0) {
+          const e = top[i - 1]!;
+          if ((c.weight - e.weight || e.term.localeCompare(c.term)) > 0) i--;
+          else break;
+        }
+        if (i >= limit) continue;
+        top.splice(i, 0, c);
+        if (top.length > limit) top.pop();
       }
-      return [...best]
-        .map(([term, weight]) => ({ term, weight: Math.round(weight * 100) / 100 }))
-        .sort((a, b) => b.weight - a.weight || a.term.localeCompare(b.term))
-        .slice(0, limit);
+      return top;
     },
   };
 }

@@ -30,7 +30,10 @@ export interface Explanation {
 }
 
 /** The leaves that held (for fired rules): the terms or values that made a rule fire. */
-function evidenceOf(o: ConditionOutcome, out: { fact: string; operator: string; found: string[] }[]): void {
+export function evidenceOf(
+  o: ConditionOutcome,
+  out: { fact: string; operator: string; found: string[] }[],
+): void {
   if (o.kind === 'leaf') {
     if (o.ok && o.evidence.length > 0) out.push({ fact: o.fact, operator: o.operator, found: o.evidence });
     return;
@@ -47,7 +50,7 @@ function failedPart(o: ConditionOutcome): ConditionOutcome {
   return { ...o, children };
 }
 
-function effectText(e: { type: string; points?: number; factor?: number }): string {
+export function effectText(e: { type: string; points?: number; factor?: number }): string {
   if (e.type === 'add') return `${(e.points ?? 0) >= 0 ? '+' : ''}${e.points} points`;
   if (e.type === 'multiply') return `×${e.factor}`;
   return e.type;

@@ -1,6 +1,6 @@
 import type { Concept } from '../concept/schema.ts';
 import { type Call, nextDeadline } from '../domain/call.ts';
-import { analyze, type TextDoc } from './text.ts';
+import { analyzeAll, type TextDoc } from './text.ts';
 
 /** The city's own profile from the concept; rules can compare call facts with it. */
 export interface CityProfile {
@@ -138,12 +138,13 @@ export function analyzeCall(call: MatchableCall): Record<TextFact, TextDoc> {
     call.keywords.join('. '),
     call.applicantsText ?? '',
   ].join('\n');
-  return {
-    text: analyze(text),
-    title: analyze(call.title),
-    applicants: analyze(call.applicantsText ?? ''),
-    programme: analyze(`${programme} ${call.identifier ?? ''}`),
-  };
+  const [t, title, applicants, prog] = analyzeAll([
+    text,
+    call.title,
+    call.applicantsText ?? '',
+    `${programme} ${call.identifier ?? ''}`,
+  ]);
+  return { text: t!, title: title!, applicants: applicants!, programme: prog! };
 }
 
 export function callFacts(

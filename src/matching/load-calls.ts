@@ -56,7 +56,22 @@ export function selectIn<T>(
  * parsing each through the zod schema would cost more than scoring it.
  */
 export function loadCallsForMatching(sqlite: Database.Database, ids?: readonly string[]): LoadedCall[] {
-  const rows: Row[] = [];
+  const out: LoadedCall[] = [];
+  forEachCallForMatching(sqlite, ids, (c) => out.push(c));
+  return out;
+}
+
+/**
+ * Hands each call to `each` as it is read (in id order for all calls, in chunks otherwise), so
+ * a caller that keeps only part of a call (the matcher keeps tokens, not texts) never holds all
+ * texts at once: they die young instead of being promoted and copied by the garbage collector.
+ * `each` must not use the connection (a statement is being iterated).
+ */
+export function forEachCallForMatching(
+  sqlite: Database.Database,
+  ids: readonly string[] | undefined,
+  each: (c: LoadedCall) => void,
+): void {
   const dls = new Map<string, Deadline[]>();
   const addDeadlines = (
     list: { call_id: string; at: string; time_zone: string; raw: string; stage: string }[],
@@ -69,13 +84,21 @@ export function loadCallsForMatching(sqlite: Database.Database, ids?: readonly s
   };
   const dlSql = 'SELECT call_id, at, time_zone, raw, stage FROM call_deadlines';
   if (!ids) {
-    rows.push(...(sqlite.prepare(`SELECT ${columns} FROM calls ORDER BY id`).all() as Row[]));
     addDeadlines(sqlite.prepare(`${dlSql} ORDER BY call_id, position`).all() as never);
-  } else {
-    rows.push(...selectIn<Row>(sqlite, `SELECT ${columns} FROM calls WHERE id IN`, ids));
-    addDeadlines(selectIn(sqlite, `${dlSql} WHERE call_id IN`, ids, 'ORDER BY call_id, position'));
+    for (const r of sqlite.prepare(`SELECT ${columns} FROM calls ORDER BY id`).iterate() as Iterable<Row>)
+      each(toCall(r, dls));
+    return;
   }
-  return rows.map((r) => ({
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = selectIn<Row>(sqlite, `SELECT ${columns} FROM calls WHERE id IN`, chunk);
+    addDeadlines(selectIn(sqlite, `${dlSql} WHERE call_id IN`, chunk, 'ORDER BY call_id, position'));
+    for (const r of rows) each(toCall(r, dls));
+  }
+}
+
+function toCall(r: Row, dls: ReadonlyMap<string, Deadline[]>): LoadedCall {
+  return {
     id: r.id,
     source: r.source,
     programme: r.programme ?? undefined,
@@ -95,5 +118,5 @@ export function loadCallsForMatching(sqlite: Database.Database, ids?: readonly s
     nuts: JSON.parse(r.nuts),
     keywords: JSON.parse(r.keywords),
     contentHash: r.content_hash,
-  }));
+  };
 }

@@ -2,12 +2,12 @@ import type Database from 'better-sqlite3';
 import { pageCacheKb, withPageCache } from '../../db/client.ts';
 import type { AppContext } from '../context.ts';
 import type { CallScores, Engine } from './engine.ts';
-import { explain } from './explain.ts';
 import { analyzeCall, type CallFacts, type CallMemo, callFacts, type TextFact } from './facts.ts';
-import { type LoadedCall, loadCallsForMatching, selectIn } from './load-calls.ts';
+import { forEachCallForMatching, type LoadedCall, selectIn } from './load-calls.ts';
 import { activeEngine, getActiveRuleSet } from './rule-store.ts';
 import { hashString, matchRowFormat, Signature } from './signature.ts';
 import type { TextDoc } from './text.ts';
+import { type ChangedCall, writeChangedRows } from './write-rows.ts';
 
 /** (Re-)matching stored calls: the tokenised-call cache, full and incremental runs, warming. */
 
@@ -84,11 +84,13 @@ function callsForRun(sqlite: Database.Database, ids?: readonly string[]) {
     });
     return docCache.get(r.id)?.key !== key;
   });
-  const fresh = loadCallsForMatching(
+  // Tokenised as read. A full run with nothing cached (the first after a start) reads all calls
+  // in one statement.
+  forEachCallForMatching(
     sqlite,
-    missing.map((r) => r.id),
+    !ids && missing.length === light.length ? undefined : missing.map((r) => r.id),
+    cacheCall,
   );
-  for (const c of fresh) cacheCall(c);
   return light.flatMap((r) => {
     const entry = docCache.get(r.id);
     return entry ? [{ entry, row: r }] : [];
@@ -125,14 +127,6 @@ export interface MatchRunResult {
 interface SigRow {
   call_id: string;
   signature: number;
-}
-
-interface StoredRow {
-  target: string;
-  score: number;
-  eligibility: string;
-  reason: string;
-  explanation: string;
 }
 
 /**
@@ -172,7 +166,7 @@ function matchSome(ctx: AppContext, options: { callIds?: string[]; now?: Date })
   const stored = new Map(sigs.map((r) => [r.call_id, r.signature]));
 
   const t1 = performance.now();
-  const changed: { f: CallFacts; sc: CallScores; sig: number }[] = [];
+  const changed: ChangedCall[] = [];
   for (const { entry } of run) {
     const f = callFacts(entry.call, engine.city, { now }, entry.docs, entry.memo);
     const sc = engine.score(f);
@@ -182,54 +176,10 @@ function matchSome(ctx: AppContext, options: { callIds?: string[]; now?: Date })
 
   const t2 = performance.now();
   const matchedAt = now.toISOString();
-  const min = engine.scoring.minScore;
-  const existing = s.prepare(
-    'SELECT target, score, eligibility, reason, explanation FROM matches WHERE call_id = ?',
-  );
-  const ins = s.prepare(
-    `INSERT INTO matches (call_id, target, target_kind, score, eligibility, reason, explanation, rule_version, matched_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const upd = s.prepare(
-    `UPDATE matches SET score = ?, eligibility = ?, reason = ?, explanation = ?, rule_version = ?, matched_at = ?
-     WHERE call_id = ? AND target = ?`,
-  );
-  const del = s.prepare('DELETE FROM matches WHERE call_id = ? AND target = ?');
-  const setSig = s.prepare(
-    'INSERT INTO match_state (call_id, signature) VALUES (?, ?) ON CONFLICT (call_id) DO UPDATE SET signature = excluded.signature',
-  );
   const clear = s.prepare('UPDATE calls SET needs_match = 0 WHERE id = ? AND content_hash = ?');
   let written = 0;
   s.transaction(() => {
-    for (const { f, sc, sig } of changed) {
-      const before = new Map((existing.all(f.callId) as StoredRow[]).map((r) => [r.target, r]));
-      const cache = new Map();
-      for (const t of engine.targets) {
-        const score = sc.scores[t.index]!;
-        if (score < min) continue;
-        const { reason, ...rest } = explain(engine, f, sc, t.index, { evidenceCache: cache });
-        const explanation = JSON.stringify(rest);
-        const old = before.get(t.id);
-        before.delete(t.id);
-        if (
-          old &&
-          old.score === score &&
-          old.eligibility === rest.eligibility &&
-          old.reason === reason &&
-          old.explanation === explanation
-        )
-          continue;
-        if (old) upd.run(score, rest.eligibility, reason, explanation, version, matchedAt, f.callId, t.id);
-        else
-          ins.run(f.callId, t.id, t.kind, score, rest.eligibility, reason, explanation, version, matchedAt);
-        written++;
-      }
-      for (const target of before.keys()) {
-        del.run(f.callId, target);
-        written++;
-      }
-      setSig.run(f.callId, sig);
-    }
+    written = writeChangedRows(s, engine, changed, version, matchedAt);
     for (const { row } of run) if (row.needs_match) clear.run(row.id, row.content_hash);
   })();
   const t3 = performance.now();

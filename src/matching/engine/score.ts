@@ -44,7 +44,13 @@ export function scoreCall(st: ScoreState, f: CallFacts): CallScores {
   const memo = f.memo;
   if (memo) {
     let known = memo.conditions;
-    if (!known || known.length < conditionIds.size) {
+    if (!known && !memo.text) {
+      // A call scored for the first time: its kept results in one buffer (the text sums, then
+      // the condition results), one allocation instead of two for each of a cold match's calls.
+      const buf = new ArrayBuffer(8 * n + conditionIds.size);
+      memo.text = { key: Number.NaN, sums: new Float64Array(buf, 0, n) };
+      memo.conditions = known = new Int8Array(buf, 8 * n, conditionIds.size);
+    } else if (!known || known.length < conditionIds.size) {
       const grown = new Int8Array(conditionIds.size);
       if (known) grown.set(known);
       memo.conditions = known = grown;
@@ -70,10 +76,19 @@ export function scoreCall(st: ScoreState, f: CallFacts): CallScores {
   if (memo?.text?.key === st.profileKey) sums = memo.text.sums;
   else {
     sums = st.bm25All(f, st.sums);
-    if (memo) memo.text = { key: st.profileKey, sums: sums.slice() };
+    if (memo) {
+      // Kept in place when the kept array has this length (the first scoring's buffer).
+      if (memo.text && memo.text.sums.length === n) {
+        memo.text.sums.set(sums);
+        memo.text.key = st.profileKey;
+      } else memo.text = { key: st.profileKey, sums: sums.slice() };
+    }
   }
-  const textPoints = new Float64Array(n);
-  const eligibility = new Uint8Array(n);
+  // The three result arrays share one buffer (one allocation per call instead of three).
+  const buf = new ArrayBuffer(17 * n);
+  const textPoints = new Float64Array(buf, 0, n);
+  const scores = new Float64Array(buf, 8 * n, n);
+  const eligibility = new Uint8Array(buf, 16 * n, n);
   for (let t = 0; t < n; t++) {
     const s = sums[t]!;
     textPoints[t] = (scoring.textWeight * s) / (s + scoring.textHalf);
@@ -93,7 +108,6 @@ export function scoreCall(st: ScoreState, f: CallFacts): CallScores {
     const muls = st.mulOf[t]!;
     for (let k = 0; k < muls.length; k++) if (fired[muls[k]![0]]) raw[t]! *= muls[k]![1];
   }
-  const scores = new Float64Array(n);
   for (let t = 0; t < n; t++) scores[t] = saturate(raw[t]!, scoring.scale);
   return { callId: f.callId, scores, eligibility, textPoints, fired: firedList };
 }

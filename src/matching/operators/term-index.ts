@@ -47,9 +47,8 @@ const push = <K>(m: Map<K, number[]>, k: K, id: number) => {
 
 /**
  * Every term and wildcard pattern any rule set of this process has used, with process-wide
- * ids. A call's term memo is keyed by these ids, so it stays valid across rule set versions:
- * after a rule change only terms that are new to the process are checked again, and the
- * glob of a pattern runs once per distinct word, ever.
+ * ids: term memos and the condition results kept per call (`CallMemo`) stay valid across rule
+ * set versions, and the glob of a pattern runs once per distinct word, ever.
  */
 class TermRegistry {
   readonly terms: Term[] = [];
@@ -142,19 +141,31 @@ class TermRegistry {
   }
 
   /**
+   * Term memos of the docs looked at last, in a few reused slots: scoring asks for the memo of
+   * each of a call's docs many times in a row, and later (explanations, new conditions after a
+   * rule change) rarely. Kept per doc, the memos were one array per doc for as long as the call
+   * is cached (a large part of a cold match's memory and time); rebuilt, a memo is the same.
+   */
+  private readonly slots: { doc?: TextDoc; memo: Int8Array }[] = Array.from({ length: 8 }, () => ({
+    memo: new Int8Array(0),
+  }));
+  private lastSlot = 0;
+
+  /**
    * The doc's term memo: 1 occurs, 2 does not, 0 not known yet (see `resolve`). Built from the
    * doc's side (every distinct stem and word marks the terms it satisfies: one lookup per stem
-   * instead of one per term); terms registered later start as 0 and are checked on first use.
+   * instead of one per term). Valid until the next `hits` of another doc may reuse its slot, so
+   * callers use it at once and do not keep it.
    */
   hits(doc: TextDoc): Int8Array {
     const n = this.terms.length;
-    const memo = doc.memo;
-    if (memo) {
-      if (memo.length === n) return memo;
-      const grown = new Int8Array(n);
-      grown.set(memo);
-      doc.memo = grown;
-      return grown;
+    const slots = this.slots;
+    for (let k = 0, i = this.lastSlot; k < slots.length; k++, i = (i + 1) % slots.length) {
+      const slot = slots[i]!;
+      if (slot.doc === doc && slot.memo.length === n) {
+        this.lastSlot = i;
+        return slot.memo;
+      }
     }
     if (!this.lists) {
       const both = new Map<number, number[]>();
@@ -164,7 +175,13 @@ class TermRegistry {
       this.lists = { stems: new IdLists(both), wild: new IdLists(this.byWild) };
     }
     const { stems: stemLists, wild: wildLists } = this.lists;
-    const hits = new Int8Array(n).fill(2);
+    // The slot after the last one used: the oldest (slots are taken round the ring).
+    const at = (this.lastSlot + 1) % slots.length;
+    const slot = slots[at]!;
+    if (slot.memo.length !== n) slot.memo = new Int8Array(n);
+    slot.doc = doc;
+    this.lastSlot = at;
+    const hits = slot.memo.fill(2);
     for (const id of this.phraseWild) hits[id] = 0;
     const stems = doc.stems;
     for (let i = 0; i < stems.length; i++) stemLists.mark(stems[i]!, hits);
@@ -175,7 +192,6 @@ class TermRegistry {
         for (let k = 0; k < ws.length; k++) wildLists.mark(ws[k]!, hits);
       }
     }
-    doc.memo = hits;
     return hits;
   }
 
@@ -184,8 +200,9 @@ class TermRegistry {
     let map = doc.wildPositions;
     if (!map || doc.wildChecked !== this.patterns.length) {
       map = new Map();
-      for (let i = 0; i < doc.tokens.length; i++) {
-        for (const w of this.matchesOf(doc.tokens[i]!)) push(map, w, i);
+      const tokens = doc.tokens;
+      for (let i = 0; i < tokens.length; i++) {
+        for (const w of this.matchesOf(tokens[i]!)) push(map, w, i);
       }
       doc.wildPositions = map;
       doc.wildChecked = this.patterns.length;

@@ -1,0 +1,157 @@
+/**
+ * Token ids of a text without folding the whole text or making a string per word: the same
+ * tokens as `tokenize` in text.ts (the runs of `[a-z0-9]` of the folded text), found in one pass
+ * over the raw text and looked up by their code units in an open-addressing table. A cold match
+ * meets millions of words and a few ten thousand distinct ones, so folding every text, slicing
+ * each word and hashing it in a Map was most of tokenising.
+ *
+ * Folding is done per code point (each non-ASCII one folded once, then cached): fold's steps
+ * (lower case, ß→ss, compatibility decomposition, combining accents removed) act on each code
+ * point alone as far as `[a-z0-9]` runs can tell; test/matching/token-scan.test.ts checks that
+ * against `tokenize` on random text. A new word is resolved once (interned and stemmed) by the
+ * function given; the table keeps the id for as long as the process runs, like the interner.
+ */
+export class TokenScan {
+  private keys: (string | undefined)[] = new Array(1 << 14);
+  private hashes = new Int32Array(1 << 14);
+  private vals = new Int32Array(1 << 14);
+  private count = 0;
+  /** The current word's code units. */
+  private buf: Uint16Array = new Uint16Array(256);
+  /** Fold of each non-ASCII BMP code unit (filled on first sight); astral code points in a map. */
+  private readonly bmp: (string | undefined)[] = new Array(65_536);
+  private readonly astral = new Map<number, string>();
+  /** The ids of the last `scan`, in text order (the first `n` entries). */
+  ids = new Int32Array(4096);
+  private n = 0;
+
+  constructor(
+    private readonly resolve: (token: string) => number,
+    private readonly fold: (text: string) => string,
+  ) {}
+
+  /** Scans `text`; returns how many ids it wrote to `ids`. */
+  scan(text: string): number {
+    this.n = 0;
+    let len = 0;
+    let h = 0x811c9dc5;
+    const end = text.length;
+    let buf = this.buf;
+    for (let i = 0; i < end; i++) {
+      let c = text.charCodeAt(i);
+      if (c < 128) {
+        if (c >= 65 && c <= 90) c += 32;
+        else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) {
+          if (len > 0) this.word(len, h);
+          len = 0;
+          h = 0x811c9dc5;
+          continue;
+        }
+        if (len === buf.length) buf = this.growBuf();
+        buf[len++] = c;
+        h = Math.imul(h ^ c, 0x01000193);
+        continue;
+      }
+      let f: string;
+      const next = i + 1 < end ? text.charCodeAt(i + 1) : 0;
+      if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        const cp = (c - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000;
+        let g = this.astral.get(cp);
+        if (g === undefined) {
+          g = this.fold(String.fromCodePoint(cp));
+          this.astral.set(cp, g);
+        }
+        f = g;
+        i++;
+      } else {
+        let g = this.bmp[c];
+        if (g === undefined) {
+          g = this.fold(String.fromCharCode(c));
+          this.bmp[c] = g;
+        }
+        f = g;
+      }
+      // Only lower-case letters and digits of the fold are word characters ("ℌ" folds to "H").
+      for (let k = 0; k < f.length; k++) {
+        const d = f.charCodeAt(k);
+        if ((d >= 97 && d <= 122) || (d >= 48 && d <= 57)) {
+          if (len === buf.length) buf = this.growBuf();
+          buf[len++] = d;
+          h = Math.imul(h ^ d, 0x01000193);
+        } else {
+          if (len > 0) this.word(len, h);
+          len = 0;
+          h = 0x811c9dc5;
+        }
+      }
+    }
+    if (len > 0) this.word(len, h);
+    return this.n;
+  }
+
+  private word(len: number, hash: number): void {
+    const id = this.lookup(len, hash | 1);
+    if (this.n === this.ids.length) {
+      const grown = new Int32Array(this.n * 2);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.ids[this.n++] = id;
+  }
+
+  private lookup(len: number, h: number): number {
+    const mask = this.hashes.length - 1;
+    const buf = this.buf;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const sh = this.hashes[slot]!;
+      if (sh === 0) break;
+      if (sh !== h) continue;
+      const key = this.keys[slot]!;
+      if (key.length !== len) continue;
+      let same = true;
+      for (let k = 0; k < len; k++) {
+        if (key.charCodeAt(k) !== buf[k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.vals[slot]!;
+    }
+    let token = '';
+    for (let k = 0; k < len; k += 4096)
+      token += String.fromCharCode(...buf.subarray(k, Math.min(len, k + 4096)));
+    const id = this.resolve(token);
+    this.insert(token, h, id);
+    return id;
+  }
+
+  private insert(token: string, h: number, id: number): void {
+    if ((this.count + 1) * 2 > this.hashes.length) this.grow();
+    const mask = this.hashes.length - 1;
+    let slot = h & mask;
+    while (this.hashes[slot] !== 0) slot = (slot + 1) & mask;
+    this.hashes[slot] = h;
+    this.keys[slot] = token;
+    this.vals[slot] = id;
+    this.count++;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const hashes = this.hashes;
+    const vals = this.vals;
+    const size = hashes.length * 2;
+    this.keys = new Array(size);
+    this.hashes = new Int32Array(size);
+    this.vals = new Int32Array(size);
+    this.count = 0;
+    for (let s = 0; s < hashes.length; s++) if (hashes[s] !== 0) this.insert(keys[s]!, hashes[s]!, vals[s]!);
+  }
+
+  private growBuf(): Uint16Array {
+    const grown = new Uint16Array(this.buf.length * 2);
+    grown.set(this.buf);
+    this.buf = grown;
+    return grown;
+  }
+}
