@@ -1,3 +1,5 @@
+import { WordTable } from '../search/word-table.ts';
+
 /**
  * Token ids of a text without folding the whole text or making a string per word: the same
  * tokens as `tokenize` in text.ts (the runs of `[a-z0-9]` of the folded text), found in one pass
@@ -12,10 +14,7 @@
  * function given; the table keeps the id for as long as the process runs, like the interner.
  */
 export class TokenScan {
-  private keys: (string | undefined)[] = new Array(1 << 14);
-  private hashes = new Int32Array(1 << 14);
-  private vals = new Int32Array(1 << 14);
-  private count = 0;
+  private readonly table = new WordTable();
   /** The current word's code units. */
   private buf: Uint16Array = new Uint16Array(256);
   /** Fold of each non-ASCII BMP code unit (filled on first sight); astral code points in a map. */
@@ -100,13 +99,14 @@ export class TokenScan {
   }
 
   private lookup(len: number, h: number): number {
-    const mask = this.hashes.length - 1;
+    const { hashes, keys, vals } = this.table;
+    const mask = hashes.length - 1;
     const buf = this.buf;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const sh = this.hashes[slot]!;
+      const sh = hashes[slot]!;
       if (sh === 0) break;
       if (sh !== h) continue;
-      const key = this.keys[slot]!;
+      const key = keys[slot]!;
       if (key.length !== len) continue;
       let same = true;
       for (let k = 0; k < len; k++) {
@@ -115,37 +115,14 @@ export class TokenScan {
           break;
         }
       }
-      if (same) return this.vals[slot]!;
+      if (same) return vals[slot]!;
     }
     let token = '';
     for (let k = 0; k < len; k += 4096)
       token += String.fromCharCode(...buf.subarray(k, Math.min(len, k + 4096)));
     const id = this.resolve(token);
-    this.insert(token, h, id);
+    this.table.insert(token, h, id);
     return id;
-  }
-
-  private insert(token: string, h: number, id: number): void {
-    if ((this.count + 1) * 2 > this.hashes.length) this.grow();
-    const mask = this.hashes.length - 1;
-    let slot = h & mask;
-    while (this.hashes[slot] !== 0) slot = (slot + 1) & mask;
-    this.hashes[slot] = h;
-    this.keys[slot] = token;
-    this.vals[slot] = id;
-    this.count++;
-  }
-
-  private grow(): void {
-    const keys = this.keys;
-    const hashes = this.hashes;
-    const vals = this.vals;
-    const size = hashes.length * 2;
-    this.keys = new Array(size);
-    this.hashes = new Int32Array(size);
-    this.vals = new Int32Array(size);
-    this.count = 0;
-    for (let s = 0; s < hashes.length; s++) if (hashes[s] !== 0) this.insert(keys[s]!, hashes[s]!, vals[s]!);
   }
 
   private growBuf(): Uint16Array {

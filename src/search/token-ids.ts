@@ -1,4 +1,5 @@
 import { wordUnitsAt } from './text.ts';
+import { WordTable } from './word-table.ts';
 
 /**
  * Term ids of the words of a text, as `tokenize` splits it, without making a string per word:
@@ -8,10 +9,7 @@ import { wordUnitsAt } from './text.ts';
  * function given; ids below 0 (stop words) are skipped.
  */
 export class TokenIds {
-  private keys: (string | undefined)[] = new Array(1 << 14);
-  private hashes = new Int32Array(1 << 14);
-  private vals = new Int32Array(1 << 14);
-  private count = 0;
+  private readonly table = new WordTable();
   /** The ids of the last `scan`, in text order (the first `n` entries). */
   ids = new Int32Array(1024);
 
@@ -51,13 +49,14 @@ export class TokenIds {
   }
 
   private lookup(text: string, start: number, end: number, h: number): number {
-    const mask = this.hashes.length - 1;
+    const { hashes, keys, vals } = this.table;
+    const mask = hashes.length - 1;
     const len = end - start;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const sh = this.hashes[slot]!;
+      const sh = hashes[slot]!;
       if (sh === 0) break;
       if (sh !== h) continue;
-      const key = this.keys[slot]!;
+      const key = keys[slot]!;
       if (key.length !== len) continue;
       let same = true;
       for (let k = 0; k < len; k++) {
@@ -66,42 +65,16 @@ export class TokenIds {
           break;
         }
       }
-      if (same) return this.vals[slot]!;
+      if (same) return vals[slot]!;
     }
     const token = text.slice(start, end);
     const id = this.resolve(token);
-    this.insert(token, h, id);
+    if (this.table.count >= this.limit) this.table.clear();
+    this.table.insert(token, h, id);
     return id;
   }
 
-  private insert(token: string, h: number, id: number): void {
-    if (this.count >= this.limit) this.clear();
-    if ((this.count + 1) * 2 > this.hashes.length) this.grow();
-    const mask = this.hashes.length - 1;
-    let slot = h & mask;
-    while (this.hashes[slot] !== 0) slot = (slot + 1) & mask;
-    this.hashes[slot] = h;
-    this.keys[slot] = token;
-    this.vals[slot] = id;
-    this.count++;
-  }
-
-  private grow(): void {
-    const keys = this.keys;
-    const hashes = this.hashes;
-    const vals = this.vals;
-    const size = hashes.length * 2;
-    this.keys = new Array(size);
-    this.hashes = new Int32Array(size);
-    this.vals = new Int32Array(size);
-    this.count = 0;
-    for (let s = 0; s < hashes.length; s++) if (hashes[s] !== 0) this.insert(keys[s]!, hashes[s]!, vals[s]!);
-  }
-
   clear(): void {
-    this.keys = new Array(1 << 14);
-    this.hashes = new Int32Array(1 << 14);
-    this.vals = new Int32Array(1 << 14);
-    this.count = 0;
+    this.table.clear();
   }
 }
