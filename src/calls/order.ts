@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import type { CallStatus, eligibilities } from '../domain/enums.ts';
+import { RecentCache, recentQueries } from './recent-cache.ts';
 import type { CallFacts, SlotTable } from './search-index.ts';
 
 /**
@@ -138,8 +139,7 @@ export function rowOf(order: Order, e: number): OrderedRow {
   };
 }
 
-const orders = new WeakMap<AppContext['dbh'], Map<string, Order>>();
-const maxOrders = 64;
+const orders = new WeakMap<AppContext['dbh'], RecentCache<Order>>();
 
 /** Forgets the kept orders of a database (benchmarks measure the uncached path with it). */
 export function forgetOrders(ctx: AppContext): void {
@@ -153,12 +153,10 @@ export function cachedOrder(ctx: AppContext, key: string): Order | undefined {
 export function keepOrder(ctx: AppContext, key: string, order: Order): Order {
   let byKey = orders.get(ctx.dbh);
   if (!byKey) {
-    byKey = new Map();
+    byKey = new RecentCache(recentQueries);
     orders.set(ctx.dbh, byKey);
   }
-  if (byKey.size >= maxOrders) byKey.delete(byKey.keys().next().value!);
-  byKey.set(key, order);
-  return order;
+  return byKey.set(key, order);
 }
 
 /**
@@ -172,20 +170,21 @@ interface Snapshot {
   order: Order;
   at: number;
 }
-export const snapshots = new Map<string, Snapshot>();
+const snapshots = new RecentCache<Snapshot>(recentQueries);
 const snapshotTtlMs = 30 * 60_000;
-const maxSnapshots = 200;
 // Ids unique across restarts (a cursor may outlive the process) without drawing random bytes per
 // search: a random prefix per process and a counter.
 const snapshotPrefix = randomBytes(6).toString('base64url');
 let snapshotCount = 0;
 
 export function keepSnapshot(order: Order, now: number): string {
-  for (const [id, snap] of snapshots) {
-    if (snapshots.size < maxSnapshots && now - snap.at < snapshotTtlMs) break;
-    snapshots.delete(id);
-  }
   const id = `${snapshotPrefix}${(++snapshotCount).toString(36)}`;
   snapshots.set(id, { order, at: now });
   return id;
+}
+
+/** The snapshot of a cursor while it is kept and younger than 30 minutes. */
+export function snapshotOf(id: string, now: number): Snapshot | undefined {
+  const snap = snapshots.get(id);
+  return snap && now - snap.at < snapshotTtlMs ? snap : undefined;
 }

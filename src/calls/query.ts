@@ -22,7 +22,7 @@ import {
   type Order,
   type OrderedRow,
   rowOf,
-  snapshots,
+  snapshotOf,
   sortedEntries,
   statusAt,
 } from './order.ts';
@@ -106,7 +106,7 @@ interface Cursor {
   id: string;
   /** Hash of sort and filters, so a cursor is only used with the query that made it. */
   h: string;
-  /** Relevance order snapshot and position in it (see `snapshots`). */
+  /** Relevance order snapshot and position in it (see `keepSnapshot`). */
   s?: string | undefined;
   o?: number | undefined;
 }
@@ -310,7 +310,7 @@ export function queryCalls(
   let hasMore: boolean;
   let snapshot: string | undefined;
   let offset = 0;
-  const snap = after?.s ? snapshots.get(after.s) : undefined;
+  const snap = after?.s ? snapshotOf(after.s, now) : undefined;
   // A snapshot whose slots were given to other calls since cannot name its calls: keyset instead.
   if (snap && after?.o !== undefined && snap.order.epoch === snap.order.table.epoch) {
     // Later page of a relevance query: the order of the first page, re-checked against the filters.
@@ -327,7 +327,7 @@ export function queryCalls(
     hasMore = limit < total;
     if (sort === 'relevance' && hasMore) {
       // The order as of this first page (its scores) is what later pages follow.
-      if (!order.snapshot || !snapshots.has(order.snapshot)) order.snapshot = keepSnapshot(order, now);
+      if (!order.snapshot || !snapshotOf(order.snapshot, now)) order.snapshot = keepSnapshot(order, now);
       snapshot = order.snapshot;
     }
   } else {

@@ -6,6 +6,7 @@ import { indexTermOf, termsOf, tokenize } from '../search/text.ts';
 import { TokenIds } from '../search/token-ids.ts';
 import { loadVocabulary, TermExpander } from '../search/vocabulary.ts';
 import { cached, dataGeneration } from '../sql.ts';
+import { RecentCache, recentQueries } from './recent-cache.ts';
 
 /** What list filters and sorting need of a call, kept in memory beside the text index. */
 export interface CallFacts {
@@ -46,7 +47,6 @@ const batchSize = 500;
 const commonShare = 0.5;
 /** …in an index of at least this many calls (in a small one every word still counts). */
 const commonMinCalls = 1_000;
-const cacheSize = 256;
 
 /** One term of a prepared query: where it is searched and how much a hit counts. */
 export interface QueryTerm {
@@ -96,7 +96,7 @@ export class CallSearchIndex {
   private readonly englishWords = new TokenIds((token) => this.termIdOf(token, 'en'));
 
   /** Search results until the indexed content changes (cleared by `refresh`). */
-  private readonly cache = new Map<string, SearchHits>();
+  private readonly cache = new RecentCache<SearchHits>(recentQueries);
   private fingerprint = '';
   private quickFingerprint = '';
 
@@ -333,9 +333,7 @@ export class CallSearchIndex {
       found = this.text.search(this.buildQuery(q, { fuzzy: true }));
     }
     const result = { slots: found.slots, scores: found.scores };
-    if (this.cache.size >= cacheSize) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(key, result);
-    return result;
+    return this.cache.set(key, result);
   }
 
   /** Relevance score per matching call id. */

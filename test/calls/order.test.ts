@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type CallSort, firstEntries, type Order, sortedEntries } from '../../src/calls/order.ts';
+import {
+  type CallSort,
+  firstEntries,
+  keepSnapshot,
+  type Order,
+  snapshotOf,
+  sortedEntries,
+} from '../../src/calls/order.ts';
 import type { CallFacts } from '../../src/calls/search-index.ts';
 
 function rng(seed: number) {
@@ -47,5 +54,22 @@ describe('first entries of a kept order', () => {
         expect(fast).toEqual(Array.from(sortedEntries({ ...o, sorted: null }).subarray(0, 20)));
       }
     }
+  });
+});
+
+describe('relevance snapshots', () => {
+  it('are found by id for 30 minutes, then no longer (later pages fall back to the keyset)', () => {
+    const o = order('relevance', 10, 7);
+    const now = Date.parse('2026-12-05T10:00:00Z');
+    const id = keepSnapshot(o, now);
+    expect(snapshotOf(id, now + 29 * 60_000)?.order).toBe(o);
+    expect(snapshotOf(id, now + 30 * 60_000)).toBeUndefined();
+    expect(snapshotOf('no-such-snapshot', now)).toBeUndefined();
+  });
+
+  it('have ids unique within the process', () => {
+    const o = order('relevance', 3, 1);
+    const ids = new Set(Array.from({ length: 50 }, () => keepSnapshot(o, 0)));
+    expect(ids.size).toBe(50);
   });
 });
