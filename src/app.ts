@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { constants as zlibConstants } from 'node:zlib';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -18,6 +17,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { authPlugin } from './api/auth.ts';
 import { authFailurePlugin } from './api/auth-failures.ts';
+import { brotliOptions } from './api/compression.ts';
 import { clientErrorHandler, frameworkErrors, registerProblemHandlers } from './api/problem.ts';
 import { responseCachePlugin } from './api/response-cache.ts';
 import { callRoutes } from './api/routes/calls.ts';
@@ -95,23 +95,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   // brotli or gzip for responses from 1 kB, when the client accepts it; cached list responses
   // come already compressed from the response cache, which this leaves alone.
   // Up to 64 kB in one synchronous call (a list page is ~20 kB): a compression stream per answer,
-  // the plugin's path above 8 kB on a 2-core host, cost ~2 ms of CPU against ~0.3 ms. Brotli
-  // at quality 1 takes ~26 µs for a 17 kB list page against ~90 µs at quality 3, for 1.8 kB
-  // instead of 1.5 kB; a 64 kB window (default 4 MB) compresses a list page as small without
-  // allocating megabytes of window per answer, and 4,000-byte output chunks come from Node's
-  // buffer pool instead of a fresh 16 kB allocation each.
+  // the plugin's path above 8 kB on a 2-core host, cost ~2 ms of CPU against ~0.3 ms.
   await app.register(compress, {
     threshold: 1024,
     syncThreshold: 65_536,
     encodings: ['br', 'gzip', 'identity'],
-    brotliOptions: {
-      chunkSize: 4000,
-      params: {
-        [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
-        [zlibConstants.BROTLI_PARAM_QUALITY]: 1,
-        [zlibConstants.BROTLI_PARAM_LGWIN]: 16,
-      },
-    },
+    brotliOptions,
   });
 
   await app.register(swagger, {

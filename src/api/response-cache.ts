@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { Negotiator } from '@fastify/accept-negotiator';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { dataGeneration } from '../sql.ts';
+import { brotliOptions } from './compression.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,22 +30,23 @@ interface Entry {
   contentType: string;
   /** Weak: the same for every encoding of the body (RFC 9110, 8.8.1). */
   etag: string;
-  /** The body per content coding, each made once, when first asked for. */
+  /**
+   * The body in the codings asked for so far: at first only the one the first client took.
+   * A list page is ~20 kB of JSON and ~2 kB compressed, and clients mostly take the same coding,
+   * so keeping the plain bytes beside it would fill the cache ten times as fast.
+   */
   bodies: Partial<Record<Encoding, Buffer>>;
   bytes: number;
 }
 
-/** Compressed once per entry, so a hit costs no compression; brotli at 5 is fast and close to gzip 9. */
+/** Compressed once per entry, so a hit costs no compression (settings: see compression.ts). */
 const encoders: Record<Exclude<Encoding, 'identity'>, (b: Buffer) => Buffer> = {
-  br: (b) =>
-    brotliCompressSync(b, {
-      params: {
-        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-        [constants.BROTLI_PARAM_QUALITY]: 5,
-        [constants.BROTLI_PARAM_SIZE_HINT]: b.length,
-      },
-    }),
+  br: (b) => brotliCompressSync(b, brotliOptions),
   gzip: (b) => gzipSync(b, { level: 6 }),
+};
+const decoders: Record<Exclude<Encoding, 'identity'>, (b: Buffer) => Buffer> = {
+  br: (b) => brotliDecompressSync(b),
+  gzip: (b) => gunzipSync(b),
 };
 /** Below this a compressed body saves less than its header costs. */
 const minCompressBytes = 1024;
@@ -126,17 +128,23 @@ export const responseCachePlugin = fp(
 
     /** The entry's body in the coding the request accepts, made (and counted) on first use. */
     const bodyFor = (entry: Entry, wanted: Encoding): { body: Buffer; encoding: Encoding } => {
-      const plain = entry.bodies.identity!;
-      if (wanted === 'identity' || plain.length < minCompressBytes)
-        return { body: plain, encoding: 'identity' };
-      let body = entry.bodies[wanted];
-      if (!body) {
-        body = encoders[wanted](plain);
+      const kept = entry.bodies[wanted];
+      if (kept) return { body: kept, encoding: wanted };
+      // Bodies below the threshold are kept plain only (see onSend), so `identity` is there.
+      const plain = entry.bodies.identity ?? plainOf(entry);
+      let body = plain;
+      if (wanted !== 'identity' && plain.length >= minCompressBytes) body = encoders[wanted](plain);
+      else wanted = 'identity';
+      if (!entry.bodies[wanted]) {
         entry.bodies[wanted] = body;
         entry.bytes += body.length;
         bytes += body.length;
       }
       return { body, encoding: wanted };
+    };
+    const plainOf = (entry: Entry): Buffer => {
+      const coding = entry.bodies.br ? 'br' : 'gzip';
+      return decoders[coding](entry.bodies[coding]!);
     };
 
     const send = (reply: FastifyReply, entry: Entry, wanted: Encoding) => {
@@ -183,18 +191,21 @@ export const responseCachePlugin = fp(
       // Kept as bytes: a hit then neither measures nor encodes the text again.
       const plain = typeof payload === 'string' ? Buffer.from(payload) : payload;
       if (plain.length > opts.maxBytes / 8) return done(null, plain);
+      const wanted = plain.length < minCompressBytes ? 'identity' : encodingFor(req);
+      const body = wanted === 'identity' ? plain : encoders[wanted](plain);
       const entry: Entry = {
         generation: slot.generation,
         minute: slot.minute,
         contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
         etag: `W/"${createHash('sha256').update(plain).digest('base64url').slice(0, 27)}"`,
-        bodies: { identity: plain },
-        bytes: plain.length,
+        bodies: { [wanted]: body },
+        bytes: body.length,
       };
       drop(slot.key);
       bytes += entry.bytes;
       entries.set(slot.key, entry);
-      const body = send(reply, entry, encodingFor(req));
+      reply.header('etag', entry.etag).header('vary', 'Accept-Encoding');
+      if (wanted !== 'identity') reply.header('content-encoding', wanted);
       // Oldest first out, within the configured size (never the entry just made).
       while (bytes > opts.maxBytes && entries.size > 1) drop(entries.keys().next().value!);
       done(null, body);

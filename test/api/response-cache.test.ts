@@ -190,6 +190,22 @@ describe('response cache of the list routes', () => {
     expect(ids(gunzipSync(changed.rawPayload).toString())).toContain('eu-ft:E');
   });
 
+  it('keeps the coding the first client took and makes the others from it, byte for byte the same JSON', async () => {
+    const url = '/api/calls?q=twinning&limit=50&sort=newest';
+    const as = (encoding: string) => app.inject({ url, headers: { ...alice, 'accept-encoding': encoding } });
+    const br = await as('br');
+    expect([br.headers['x-cache'], br.headers['content-encoding']]).toEqual(['miss', 'br']);
+    const json = brotliDecompressSync(br.rawPayload).toString();
+    expect(ids(json).length).toBeGreaterThan(0);
+    const plain = await as('identity');
+    expect([plain.headers['x-cache'], plain.headers['content-encoding']]).toEqual(['hit', undefined]);
+    expect(plain.body).toBe(json);
+    const gz = await as('gzip');
+    expect([gz.headers['x-cache'], gz.headers['content-encoding']]).toEqual(['hit', 'gzip']);
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(json);
+    expect(new Set([br, plain, gz].map((r) => r.headers.etag)).size).toBe(1);
+  });
+
   it('caches only successful answers', async () => {
     const bad = await get('/api/calls?limit=0', alice);
     expect(bad.statusCode).toBe(400);
