@@ -46,6 +46,11 @@ export interface CardText {
   tail: Buffer;
   /** Per deadline, in the order of `deadlines`: its instant, and its JSON as of Berlin day `day`. */
   deadlines: { ms: number; day: number; json: Buffer }[];
+  /**
+   * head, status, next deadline and mid deflated as one gzip piece (src/calls/gzip-pieces.ts),
+   * for the status and deadline JSON it was made with (the very buffers: made anew when either is).
+   */
+  piece?: { status: Buffer; deadline: Buffer; bytes: Buffer };
 }
 
 interface Row {

@@ -1,6 +1,7 @@
 import type { Budget } from '../domain/call.ts';
 import { callStatuses } from '../domain/enums.ts';
 import type { CallCard, CardText } from './cards.ts';
+import { deflatePiece, GzipPieces } from './gzip-pieces.ts';
 import type { CallMatchSummary } from './order.ts';
 import type { CallListItem } from './query.ts';
 import { berlinToday, callHref, type DeadlineView, deadlineView } from './view.ts';
@@ -84,19 +85,32 @@ function matchJson(m: CallMatchSummary | null): string {
   return `{"target":${str(m.target)},"score":${num(m.score)},"eligibility":${str(m.eligibility)},"reason":${str(m.reason)}}`;
 }
 
-/** Pushes the parts of one list item (the `CallSummary` of the API) onto `out`. */
-function pushItem(out: Buffer[], item: CallListItem, now: number): void {
-  const t = cardText(item.call);
-  out.push(
-    t.head,
-    statusBytes.get(item.status)!,
-    nextDeadlineJson(item.call, t, now),
-    t.mid,
-    item.relevance === null ? nullBytes : bytes(str(item.relevance)),
-    matchKey,
-    item.match ? bytes(matchJson(item.match)) : nullBytes,
-    t.tail,
-  );
+/** Where the parts of a list answer go: a card's fixed part as a whole, the rest piece by piece. */
+interface Sink {
+  card(t: CardText, status: Buffer, deadline: Buffer): void;
+  plain(b: Buffer): void;
+}
+
+/** Writes the parts of a page of the calls list, `{ items, total, next }`, into `sink`. */
+function writeList(
+  sink: Sink,
+  items: readonly CallListItem[],
+  total: number,
+  next: string | null,
+  now: number,
+): void {
+  sink.plain(bytes('{"items":['));
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (i > 0) sink.plain(comma);
+    const t = cardText(item.call);
+    sink.card(t, statusBytes.get(item.status)!, nextDeadlineJson(item.call, t, now));
+    sink.plain(item.relevance === null ? nullBytes : bytes(str(item.relevance)));
+    sink.plain(matchKey);
+    sink.plain(item.match ? bytes(matchJson(item.match)) : nullBytes);
+    sink.plain(t.tail);
+  }
+  sink.plain(bytes(`],"total":${num(total)},"next":${next === null ? 'null' : str(next)}}`));
 }
 
 /**
@@ -109,11 +123,38 @@ export function callListJson(
   next: string | null,
   now: number,
 ): Buffer {
-  const out: Buffer[] = [bytes('{"items":[')];
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) out.push(comma);
-    pushItem(out, items[i]!, now);
-  }
-  out.push(bytes(`],"total":${num(total)},"next":${next === null ? 'null' : str(next)}}`));
+  const out: Buffer[] = [];
+  const sink: Sink = {
+    card: (t, status, deadline) => out.push(t.head, status, deadline, t.mid),
+    plain: (b) => out.push(b),
+  };
+  writeList(sink, items, total, next, now);
   return Buffer.concat(out);
+}
+
+/** The card's fixed part as a kept gzip piece, made anew when its status or deadline JSON changed. */
+function pieceOf(t: CardText, status: Buffer, deadline: Buffer): Buffer {
+  const kept = t.piece;
+  if (kept && kept.status === status && kept.deadline === deadline) return kept.bytes;
+  // A copy of exact size: the deflate output is a view of a 16 kB buffer.
+  const bytes = Buffer.from(deflatePiece(Buffer.concat([t.head, status, deadline, t.mid])));
+  t.piece = { status, deadline, bytes };
+  return bytes;
+}
+
+/** The same page as `callListJson`, as a gzip member made from the cards' kept pieces. */
+export function callListGzip(
+  items: readonly CallListItem[],
+  total: number,
+  next: string | null,
+  now: number,
+): Buffer {
+  const gz = new GzipPieces();
+  const sink: Sink = {
+    card: (t, status, deadline) =>
+      gz.deflated(pieceOf(t, status, deadline), [t.head, status, deadline, t.mid]),
+    plain: (b) => gz.plain(b),
+  };
+  writeList(sink, items, total, next, now);
+  return gz.end();
 }

@@ -115,3 +115,32 @@ describe('API over a real listening server', () => {
     expect(responses('/api/calls/{id}')).not.toContain('304');
   });
 });
+
+describe('calls list from kept gzip pieces, read by a real HTTP client', () => {
+  const makeCtx = useTestContext();
+
+  it('fetch unpacks it to the same JSON as a plain answer', async () => {
+    const ctx = makeCtx({ RESPONSE_CACHE_MB: '0' });
+    for (const n of [1, 2, 3]) {
+      upsertCall(
+        ctx.dbh.db,
+        sampleCall({ id: `eu-ft:T-${n}`, sourceId: `T-${n}`, title: `Städtepartnerschaft ${n} – Jugend 😀` }),
+      );
+    }
+    const app = await buildApp(ctx.config, { context: ctx });
+    try {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/calls?q=St%C3%A4dtepartnerschaft`;
+      const headers = authHeader(ctx);
+      const packed = await fetch(url, { headers: { ...headers, 'accept-encoding': 'gzip' } });
+      expect(packed.headers.get('content-encoding')).toBe('gzip');
+      const plain = await fetch(url, { headers: { ...headers, 'accept-encoding': 'identity' } });
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      const text = await plain.text();
+      expect(await packed.text()).toBe(text);
+      expect((JSON.parse(text) as { items: unknown[] }).items).toHaveLength(3);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -252,6 +252,27 @@ describe('response cache and the rate limit, and switched off', () => {
       headers: { ...who, 'accept-encoding': 'gzip' },
     });
     expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers.vary).toBe('Accept-Encoding');
     expect(gunzipSync(gz.rawPayload).toString()).toBe(a.body);
+    // gzip is made from the cards' kept pieces; a client without gzip gets brotli or plain.
+    for (const [accept, coding] of [
+      ['br', 'br'],
+      ['gzip;q=0, br', 'br'],
+      ['identity', undefined],
+      ['deflate, gzip;q=0.5', 'gzip'],
+    ] as const) {
+      const res = await app.inject({
+        url: '/api/calls?q=twinning',
+        headers: { ...who, 'accept-encoding': accept },
+      });
+      expect(res.headers['content-encoding']).toBe(coding);
+      const body =
+        coding === 'br'
+          ? brotliDecompressSync(res.rawPayload)
+          : coding === 'gzip'
+            ? gunzipSync(res.rawPayload)
+            : res.rawPayload;
+      expect(body.toString()).toBe(a.body);
+    }
   });
 });

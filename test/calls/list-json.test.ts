@@ -1,8 +1,9 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { callSummaryOut } from '../../src/api/schemas.ts';
 import { fastSerializerCompiler } from '../../src/api/serialize.ts';
-import { callListJson } from '../../src/calls/list-json.ts';
+import { callListGzip, callListJson } from '../../src/calls/list-json.ts';
 import { type CallListItem, queryCalls } from '../../src/calls/query.ts';
 import { upsertCall } from '../../src/calls/store.ts';
 import { callHref, deadlineView, shownDeadline } from '../../src/calls/view.ts';
@@ -121,6 +122,9 @@ describe('calls list as JSON text', () => {
           next: r.next,
         });
         expect(text).toBe(expected);
+        // The gzip made from the cards' kept pieces: the same bytes once unpacked, also after a
+        // status or deadline changed between two answers (each `now` here changes one of them).
+        expect(gunzipSync(callListGzip(r.items, r.total, r.next, now)).toString()).toBe(expected);
         expect(listOut.strict().parse(JSON.parse(text)).items).toHaveLength(r.items.length);
         compared += r.items.length;
       }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { callListJson } from '../../calls/list-json.ts';
+import { callListGzip, callListJson } from '../../calls/list-json.ts';
 import { callQuerySchema, queryCalls, statusAt } from '../../calls/query.ts';
 import { callSearchIndex } from '../../calls/search-index.ts';
 import { getCall, getCallChanges } from '../../calls/store.ts';
@@ -11,6 +11,7 @@ import { callStatuses, sourceIds } from '../../domain/enums.ts';
 import { AppError } from '../../errors.ts';
 import { matchesOfCall } from '../../matches/list.ts';
 import { sourceHealth } from '../../sources/status.ts';
+import { acceptsGzip } from '../accepts-gzip.ts';
 import { problemSchema } from '../problem.ts';
 import { budgetOut, callSummaryOut, deadlineOut, matchOut } from '../schemas.ts';
 import { fastSerializerCompiler, sendJsonText } from '../serialize.ts';
@@ -105,6 +106,12 @@ export function callRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           next = `/api/calls?${params}`;
         }
         // Written from text kept per card (src/calls/list-json.ts), in the shape of the schema above.
+        // Not kept by the response cache (off, or the route's answers not cached): gzip from
+        // the cards' kept pieces instead of compressing the page anew (src/calls/gzip-pieces.ts).
+        if (!req.cacheSlot && acceptsGzip(req.headers['accept-encoding'])) {
+          reply.header('content-encoding', 'gzip').header('vary', 'Accept-Encoding');
+          return sendJsonText(reply, callListGzip(result.items, result.total, next, now));
+        }
         return sendJsonText(reply, callListJson(result.items, result.total, next, now));
       },
     );
