@@ -6,10 +6,10 @@ import { type BrotliOptions, constants } from 'node:zlib';
  * twice the time, and 3 and 5 took 0.1–1.2 ms (their match finders' tables are allocated and
  * cleared per call) — with the cache on, most of the cost of a query nobody asked before.
  * A 64 kB window (default 4 MB) compresses a list page as small without allocating megabytes per
- * answer; 4,000-byte output chunks come from Node's buffer pool instead of 16 kB allocations.
+ * answer. (Output chunks under 4 kB would come from Node's shared buffer pool, where a kept
+ * answer or card text beside them holds the whole slab: the default 16 kB chunk instead.)
  */
 export const brotliOptions: BrotliOptions = {
-  chunkSize: 4000,
   params: {
     [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
     [constants.BROTLI_PARAM_QUALITY]: 1,

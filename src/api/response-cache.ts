@@ -4,6 +4,7 @@ import { Negotiator } from '@fastify/accept-negotiator';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
+import { exactCopy } from '../calls/gzip-pieces.ts';
 import type { AppContext } from '../context.ts';
 import { dataGeneration } from '../sql.ts';
 import { brotliOptions } from './compression.ts';
@@ -41,12 +42,12 @@ interface Entry {
 
 /** Compressed once per entry, so a hit costs no compression (settings: see compression.ts). */
 const encoders: Record<Exclude<Encoding, 'identity'>, (b: Buffer) => Buffer> = {
-  br: (b) => brotliCompressSync(b, brotliOptions),
-  gzip: (b) => gzipSync(b, { level: 6 }),
+  br: (b) => exactCopy(brotliCompressSync(b, brotliOptions)),
+  gzip: (b) => exactCopy(gzipSync(b, { level: 6 })),
 };
 const decoders: Record<Exclude<Encoding, 'identity'>, (b: Buffer) => Buffer> = {
-  br: (b) => brotliDecompressSync(b),
-  gzip: (b) => gunzipSync(b),
+  br: (b) => exactCopy(brotliDecompressSync(b)),
+  gzip: (b) => exactCopy(gunzipSync(b)),
 };
 /** Below this a compressed body saves less than its header costs. */
 const minCompressBytes = 1024;
@@ -189,7 +190,7 @@ export const responseCachePlugin = fp(
       // Data written while this answer was made: it may already be out of date.
       if (dataGeneration(sqlite) !== slot.generation) return done(null, payload);
       // Kept as bytes: a hit then neither measures nor encodes the text again.
-      const plain = typeof payload === 'string' ? Buffer.from(payload) : payload;
+      const plain = exactCopy(typeof payload === 'string' ? Buffer.from(payload) : payload);
       if (plain.length > opts.maxBytes / 8) return done(null, plain);
       const wanted = plain.length < minCompressBytes ? 'identity' : encodingFor(req);
       const body = wanted === 'identity' ? plain : encoders[wanted](plain);

@@ -136,8 +136,7 @@ export function callListJson(
 function pieceOf(t: CardText, status: Buffer, deadline: Buffer): Buffer {
   const kept = t.piece;
   if (kept && kept.status === status && kept.deadline === deadline) return kept.bytes;
-  // A copy of exact size: the deflate output is a view of a 16 kB buffer.
-  const bytes = Buffer.from(deflatePiece(Buffer.concat([t.head, status, deadline, t.mid])));
+  const bytes = deflatePiece(Buffer.concat([t.head, status, deadline, t.mid]));
   t.piece = { status, deadline, bytes };
   return bytes;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { deflatePiece, GzipPieces } from '../../src/calls/gzip-pieces.ts';
+import { deflatePiece, exactCopy, GzipPieces } from '../../src/calls/gzip-pieces.ts';
 
 /** A gzip member from `parts`: strings as plain bytes, arrays as one deflated piece of their concatenation. */
 function build(parts: (string | Buffer | Buffer[])[]): { gz: Buffer; plain: Buffer } {
@@ -57,5 +57,16 @@ describe('gzip from kept pieces and plain bytes', () => {
     const bad = Buffer.from(gz);
     bad[bad.length - 12] = bad[bad.length - 12]! ^ 0xff; // a byte of the stored block before the end
     expect(() => gunzipSync(bad)).toThrow();
+  });
+
+  it('keeps pieces in memory of their own size, not as views of the 16 kB zlib output', () => {
+    const piece = deflatePiece(Buffer.from('Kommunen und Regionen '.repeat(20)));
+    expect(piece.buffer.byteLength).toBe(piece.length);
+    const slab = Buffer.from('a small buffer from the shared pool');
+    const copy = exactCopy(slab);
+    expect(copy).toEqual(slab);
+    expect(copy.buffer.byteLength).toBe(slab.length);
+    const own = Buffer.allocUnsafeSlow(10);
+    expect(exactCopy(own)).toBe(own);
   });
 });
