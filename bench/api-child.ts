@@ -28,11 +28,25 @@ function next(child: ChildProcess, type: string): Promise<Message> {
   });
 }
 
-/** A server on `databasePath` with the response cache at `cacheMb` (0: off), as `npm start` runs it. */
-export async function startServer(databasePath: string, cacheMb: string): Promise<ServerChild> {
+/**
+ * A server on `databasePath` with the response cache at `cacheMb` (0: off), as `npm start` runs
+ * it; with `peer`, the FTS5 peer's route too. `BENCH_SERVER_FLAGS` adds Node flags (e.g.
+ * `--trace-gc`).
+ */
+export async function startServer(
+  databasePath: string,
+  cacheMb: string,
+  options: { peer?: boolean } = {},
+): Promise<ServerChild> {
   const child = fork(fileURLToPath(new URL('./api-server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_SERVER_DB: databasePath, BENCH_SERVER_CACHE_MB: cacheMb, LOG_LEVEL: 'warn' },
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
+    env: {
+      ...process.env,
+      BENCH_SERVER_DB: databasePath,
+      BENCH_SERVER_CACHE_MB: cacheMb,
+      BENCH_SERVER_PEER: options.peer ? '1' : '0',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   // The harness failing must not leave a server behind.

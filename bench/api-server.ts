@@ -1,9 +1,9 @@
 /**
  * The API benchmark's server, in a process of its own (started by bench/api.ts with `fork`):
- * the app as src/server.ts builds it (`buildApp`, logging off) on the prepared database, plus
- * the FTS5 peer's route. Its
- * own process, so that the RSS measured is the server's alone and the harness (corpus, in-process
- * timings) shares neither its heap nor its garbage collections.
+ * the app as src/server.ts builds it (`buildApp`, logging off) on the prepared database; with
+ * `BENCH_SERVER_PEER=1` also the FTS5 peer's route. Its own process, so that the RSS measured is
+ * the server's alone and neither the harness (corpus, in-process timings) nor the peer (SQLite's
+ * FTS5 memory, its garbage) shares its heap or its garbage collections.
  *
  * Messages: it sends `{ type: 'listening', port, indexSeconds }` once ready; it answers
  * `{ type: 'memory' }` with `{ type: 'memory', rss, heapUsed, external }` (bytes) and exits on
@@ -27,7 +27,7 @@ const t = performance.now();
 callSearchIndex(ctx);
 const indexSeconds = (performance.now() - t) / 1000;
 const app = await buildApp(config, { context: ctx });
-addFtsPeerRoute(app, ctx, ftsPeer(ctx));
+if (process.env.BENCH_SERVER_PEER === '1') addFtsPeerRoute(app, ctx, ftsPeer(ctx));
 await app.listen({ host: '127.0.0.1', port: 0 });
 
 const send = (m: unknown) => process.send?.(m);

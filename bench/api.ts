@@ -156,6 +156,10 @@ async function main() {
     }
     const server = await startServer(config.databasePath, '0');
     const off = server.base;
+    // The peer in a server of its own (same code and pipeline): its SQLite memory and garbage
+    // would otherwise count in our server's RSS and pauses, and ours in its.
+    const peerServer = await startServer(config.databasePath, '0', { peer: true });
+    const peer = peerServer.base;
     console.log(`search index build at the server's start: ${server.indexSeconds.toFixed(2)} s`);
     console.log(
       'response cache off (RESPONSE_CACHE_MB=0; search results and list orders still kept; each answer compressed anew):',
@@ -175,7 +179,12 @@ async function main() {
         const turn = [...qs.slice(at), ...qs.slice(0, at)];
         a.push(await run(`GET /api/calls?q=… (${what}) #${i + 1}`, off, headers, search('/api/calls', turn)));
         b.push(
-          await run(`GET /bench/fts?q=… (${what}, FTS5) #${i + 1}`, off, headers, search('/bench/fts', turn)),
+          await run(
+            `GET /bench/fts?q=… (${what}, FTS5) #${i + 1}`,
+            peer,
+            headers,
+            search('/bench/fts', turn),
+          ),
         );
       }
       const median = (rs: LoadResult[]): LoadResult => {
@@ -201,10 +210,12 @@ async function main() {
     await run('warm-up, not counted', off, headers, search('/api/calls', fresh.slice(-300)), 3);
     const httpDistinct = await paired('distinct', fresh);
     const m = await server.memory();
+    const mPeer = await peerServer.memory();
     await server.close();
+    await peerServer.close();
     const rssMb = Math.round(m.rss / 1e6);
     console.log(
-      `server RSS after the runs: ${rssMb} MB (JS heap ${Math.round(m.heapUsed / 1e6)} MB, external ${Math.round(m.external / 1e6)} MB)`,
+      `server RSS after the runs: ${rssMb} MB (JS heap ${Math.round(m.heapUsed / 1e6)} MB, external ${Math.round(m.external / 1e6)} MB); the FTS5 peer's server: ${Math.round(mPeer.rss / 1e6)} MB`,
     );
 
     const summary: Summary = {
@@ -217,6 +228,7 @@ async function main() {
       httpDistinct,
       hits,
       rssMb,
+      peerRssMb: Math.round(mPeer.rss / 1e6),
     };
     console.log(`\n${summaryTable(summary)}`);
   } finally {

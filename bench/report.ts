@@ -47,6 +47,8 @@ export interface Summary {
   httpDistinct?: { ours: LoadResult; fts: LoadResult };
   hits: { q: string; ours: number; fts: number }[];
   rssMb?: number;
+  /** RSS of the FTS5 peer's own server after the same runs. */
+  peerRssMb?: number;
 }
 
 export function summaryTable(s: Summary): string {
@@ -89,7 +91,7 @@ export function summaryTable(s: Summary): string {
     rows.push([
       'server RSS after the runs',
       `${s.rssMb} MB`,
-      '(same server process)',
+      s.peerRssMb === undefined ? '–' : `${s.peerRssMb} MB (its own server)`,
       `≤ 400 MB: ${ok(s.rssMb <= 400)}`,
     ]);
   const head = ['', 'foerdermatch search', 'FTS5 peer', 'target'];

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Budget, Deadline } from '../domain/call.ts';
 import type { SourceId } from '../domain/enums.ts';
 import { dataGeneration } from '../sql.ts';
+import type { DeflatedPiece } from './gzip-pieces.ts';
 
 /**
  * What a list shows of a call, read straight from SQLite without re-validating every row
@@ -50,7 +51,7 @@ export interface CardText {
    * head, status, next deadline and mid deflated as one gzip piece (src/calls/gzip-pieces.ts),
    * for the status and deadline JSON it was made with (the very buffers: made anew when either is).
    */
-  piece?: { status: Buffer; deadline: Buffer; bytes: Buffer };
+  piece?: { status: Buffer; deadline: Buffer; deflated: DeflatedPiece };
 }
 
 interface Row {

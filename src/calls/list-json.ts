@@ -1,7 +1,7 @@
 import type { Budget } from '../domain/call.ts';
 import { callStatuses } from '../domain/enums.ts';
 import type { CallCard, CardText } from './cards.ts';
-import { deflatePiece, GzipPieces } from './gzip-pieces.ts';
+import { type DeflatedPiece, deflatePiece, GzipPieces } from './gzip-pieces.ts';
 import type { CallMatchSummary } from './order.ts';
 import type { CallListItem } from './query.ts';
 import { berlinToday, callHref, type DeadlineView, deadlineView } from './view.ts';
@@ -133,12 +133,12 @@ export function callListJson(
 }
 
 /** The card's fixed part as a kept gzip piece, made anew when its status or deadline JSON changed. */
-function pieceOf(t: CardText, status: Buffer, deadline: Buffer): Buffer {
+function pieceOf(t: CardText, status: Buffer, deadline: Buffer): DeflatedPiece {
   const kept = t.piece;
-  if (kept && kept.status === status && kept.deadline === deadline) return kept.bytes;
-  const bytes = deflatePiece(Buffer.concat([t.head, status, deadline, t.mid]));
-  t.piece = { status, deadline, bytes };
-  return bytes;
+  if (kept && kept.status === status && kept.deadline === deadline) return kept.deflated;
+  const deflated = deflatePiece(Buffer.concat([t.head, status, deadline, t.mid]));
+  t.piece = { status, deadline, deflated };
+  return deflated;
 }
 
 /** The same page as `callListJson`, as a gzip member made from the cards' kept pieces. */
@@ -150,8 +150,7 @@ export function callListGzip(
 ): Buffer {
   const gz = new GzipPieces();
   const sink: Sink = {
-    card: (t, status, deadline) =>
-      gz.deflated(pieceOf(t, status, deadline), [t.head, status, deadline, t.mid]),
+    card: (t, status, deadline) => gz.deflated(pieceOf(t, status, deadline)),
     plain: (b) => gz.plain(b),
   };
   writeList(sink, items, total, next, now);
