@@ -26,11 +26,12 @@ export interface DeflatedPiece {
 
 /**
  * `plain` as raw deflate blocks that end on a byte boundary and are not final (a sync flush),
- * so they can stand anywhere in a gzip member that `GzipPieces` writes.
+ * so they can stand anywhere in a gzip member that `GzipPieces` writes. `keep` copies zlib's
+ * output into the memory the piece is kept in.
  */
-export function deflatePiece(plain: Buffer): DeflatedPiece {
+export function deflatePiece(plain: Buffer, keep: (b: Buffer) => Buffer = exactCopy): DeflatedPiece {
   return {
-    bytes: exactCopy(deflateRawSync(plain, { finishFlush: constants.Z_SYNC_FLUSH })),
+    bytes: keep(deflateRawSync(plain, { finishFlush: constants.Z_SYNC_FLUSH })),
     crc: crc32(plain),
     size: plain.length,
     shift: shiftFor(plain.length),

@@ -2,6 +2,7 @@ import type { Budget } from '../domain/call.ts';
 import { callStatuses } from '../domain/enums.ts';
 import type { CallCard, CardText } from './cards.ts';
 import { type DeflatedPiece, deflatePiece, GzipPieces } from './gzip-pieces.ts';
+import { keptBytes, keptCopy } from './kept-bytes.ts';
 import type { CallMatchSummary } from './order.ts';
 import type { CallListItem } from './query.ts';
 import { berlinToday, callHref, type DeadlineView, deadlineView } from './view.ts';
@@ -34,13 +35,13 @@ const bytes = (text: string) => Buffer.from(text);
 
 function cardText(c: CallCard): CardText {
   c.text ??= {
-    head: bytes(
+    head: keptBytes(
       `{"id":${str(c.id)},"source":${str(c.source)},"programme":${c.programme === null ? 'null' : str(c.programme)},` +
         `"identifier":${c.identifier === null ? 'null' : str(c.identifier)},"title":${str(c.title)},` +
         `"summary":${str(c.summary)},"url":${c.url === null ? 'null' : str(c.url)},"language":${str(c.language)},`,
     ),
-    mid: bytes(`,"fundingRate":${num(c.fundingRate)},"budget":${budgetJson(c.budget)},"relevance":`),
-    tail: bytes(`,"href":${str(callHref(c.id))}}`),
+    mid: keptBytes(`,"fundingRate":${num(c.fundingRate)},"budget":${budgetJson(c.budget)},"relevance":`),
+    tail: keptBytes(`,"href":${str(callHref(c.id))}}`),
     deadlines: c.deadlines.map((d) => ({ ms: Date.parse(d.at), day: Number.NaN, json: nothing })),
   };
   return c.text;
@@ -74,7 +75,7 @@ function nextDeadlineJson(c: CallCard, t: CardText, now: number): Buffer {
   const kept = t.deadlines[i]!;
   const today = berlinToday(now);
   if (kept.day !== today) {
-    kept.json = bytes(deadlineJson(deadlineView(c.deadlines[i]!, now, kept.ms)));
+    kept.json = keptBytes(deadlineJson(deadlineView(c.deadlines[i]!, now, kept.ms)));
     kept.day = today;
   }
   return kept.json;
@@ -136,7 +137,7 @@ export function callListJson(
 function pieceOf(t: CardText, status: Buffer, deadline: Buffer): DeflatedPiece {
   const kept = t.piece;
   if (kept && kept.status === status && kept.deadline === deadline) return kept.deflated;
-  const deflated = deflatePiece(Buffer.concat([t.head, status, deadline, t.mid]));
+  const deflated = deflatePiece(Buffer.concat([t.head, status, deadline, t.mid]), keptCopy);
   t.piece = { status, deadline, deflated };
   return deflated;
 }
