@@ -26,12 +26,11 @@ export interface DeflatedPiece {
 
 /**
  * `plain` as raw deflate blocks that end on a byte boundary and are not final (a sync flush),
- * so they can stand anywhere in a gzip member that `GzipPieces` writes. `keep` copies zlib's
- * output into the memory the piece is kept in.
+ * so they can stand anywhere in a gzip member that `GzipPieces` writes.
  */
-export function deflatePiece(plain: Buffer, keep: (b: Buffer) => Buffer = exactCopy): DeflatedPiece {
+export function deflatePiece(plain: Buffer): DeflatedPiece {
   return {
-    bytes: keep(deflateRawSync(plain, { finishFlush: constants.Z_SYNC_FLUSH })),
+    bytes: exactCopy(deflateRawSync(plain, { finishFlush: constants.Z_SYNC_FLUSH })),
     crc: crc32(plain),
     size: plain.length,
     shift: shiftFor(plain.length),

@@ -1,9 +1,12 @@
 /**
- * UTF-8 bytes kept as long as a card is (its list text): packed into chunks of their own.
- * `Buffer.from` takes small buffers from Node's shared 8 kB pool, which per-request buffers use
- * too: a kept 300-byte text then pins a slab that is otherwise garbage (measured: 8.7 MB of card
- * texts held 25.8 MB of slabs). Cards are dropped all at once (the card cache is emptied when
- * the data changes), so their chunks die together.
+ * UTF-8 bytes kept for a long time, outside Node's shared 8 kB pool. `Buffer.from` takes small
+ * buffers from that pool, which per-request buffers use too: a kept 300-byte text then pins a
+ * slab that is otherwise garbage (measured: 8.7 MB of card texts held 25.8 MB of slabs).
+ *
+ * `keptBytes` packs texts that live exactly as long as their card (head, mid, tail) into shared
+ * chunks: cards are dropped all at once (the card cache is emptied when the data changes), so
+ * their chunks die together. Texts replaced while their card lives (the deadline JSON, daily)
+ * take `ownBytes`, so what they leave behind is freed, not kept inside a chunk.
  */
 
 const chunkSize = 64 * 1024;
@@ -32,9 +35,9 @@ export function keptBytes(text: string): Buffer {
   return out;
 }
 
-/** A copy of `b` in memory shared only with other kept bytes. */
-export function keptCopy(b: Buffer): Buffer {
-  const out = room(b.length);
-  b.copy(out);
+/** The UTF-8 bytes of `text` in a buffer of exactly their size. */
+export function ownBytes(text: string): Buffer {
+  const out = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  out.write(text);
   return out;
 }

@@ -2,7 +2,7 @@ import type { Budget } from '../domain/call.ts';
 import { callStatuses } from '../domain/enums.ts';
 import type { CallCard, CardText } from './cards.ts';
 import { type DeflatedPiece, deflatePiece, GzipPieces } from './gzip-pieces.ts';
-import { keptBytes, keptCopy } from './kept-bytes.ts';
+import { keptBytes, ownBytes } from './kept-bytes.ts';
 import type { CallMatchSummary } from './order.ts';
 import type { CallListItem } from './query.ts';
 import { berlinToday, callHref, type DeadlineView, deadlineView } from './view.ts';
@@ -75,7 +75,7 @@ function nextDeadlineJson(c: CallCard, t: CardText, now: number): Buffer {
   const kept = t.deadlines[i]!;
   const today = berlinToday(now);
   if (kept.day !== today) {
-    kept.json = keptBytes(deadlineJson(deadlineView(c.deadlines[i]!, now, kept.ms)));
+    kept.json = ownBytes(deadlineJson(deadlineView(c.deadlines[i]!, now, kept.ms)));
     kept.day = today;
   }
   return kept.json;
@@ -137,7 +137,7 @@ export function callListJson(
 function pieceOf(t: CardText, status: Buffer, deadline: Buffer): DeflatedPiece {
   const kept = t.piece;
   if (kept && kept.status === status && kept.deadline === deadline) return kept.deflated;
-  const deflated = deflatePiece(Buffer.concat([t.head, status, deadline, t.mid]), keptCopy);
+  const deflated = deflatePiece(Buffer.concat([t.head, status, deadline, t.mid]));
   t.piece = { status, deadline, deflated };
   return deflated;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keptBytes, keptCopy } from '../../src/calls/kept-bytes.ts';
+import { keptBytes, ownBytes } from '../../src/calls/kept-bytes.ts';
 
 describe('kept bytes', () => {
   it('are the UTF-8 bytes of the text, packed side by side in one chunk outside the shared pool', () => {
@@ -24,12 +24,10 @@ describe('kept bytes', () => {
     expect(long.buffer.byteLength).toBe(20_000);
   });
 
-  it('copy buffers the same way, unchanged when the source is reused', () => {
-    const src = Buffer.from('deflated piece bytes');
-    const copy = keptCopy(src);
-    src.fill(0);
-    expect(copy.toString()).toBe('deflated piece bytes');
-    expect(copy.buffer.byteLength).toBe(64 * 1024);
-    expect(keptCopy(Buffer.alloc(0)).length).toBe(0);
+  it('give texts replaced while their card lives a buffer of exactly their size', () => {
+    const b = ownBytes('{"at":"2027-01-15T17:00:00+01:00","berlin":"15.01.2027, 17:00"}');
+    expect(b.toString()).toBe('{"at":"2027-01-15T17:00:00+01:00","berlin":"15.01.2027, 17:00"}');
+    expect(b.buffer.byteLength).toBe(b.length);
+    expect(ownBytes('').length).toBe(0);
   });
 });
