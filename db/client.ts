@@ -20,12 +20,13 @@ export const migrationsFolder = fromPackage('db', 'migrations');
 
 /**
  * SQLite's page cache per connection, in KiB (SQLite's default is 2 MB). Serving reads a few
- * rows per request, which the operating system's file cache serves as well, so it stays small:
- * at 64 MB a server held ~60 MB more after a search benchmark. A full re-match updates rows
- * spread over the whole matches table and gets the large cache for its duration
- * (`withPageCache`).
+ * rows per request (list cards are read once and then kept, src/calls/cards.ts), which the
+ * operating system's file cache serves as well, so it stays small: at 64 MB a server held
+ * ~60 MB more after a search benchmark, and at 16 MB the search bench's server filled all of it
+ * for no gain in throughput over 4 MB. A full re-match updates rows spread over the whole
+ * matches table and gets the large cache for its duration (`withPageCache`).
  */
-export const pageCacheKb = { serving: 16_384, fullRun: 65_536 } as const;
+export const pageCacheKb = { serving: 4_096, fullRun: 65_536 } as const;
 
 /** Runs `fn` with a page cache of `kb` KiB, then returns to the serving size and frees the rest. */
 export function withPageCache<T>(sqlite: Database.Database, kb: number, fn: () => T): T {

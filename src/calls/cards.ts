@@ -3,6 +3,7 @@ import type { Budget, Deadline } from '../domain/call.ts';
 import type { SourceId } from '../domain/enums.ts';
 import { dataGeneration } from '../sql.ts';
 import type { DeflatedPiece } from './gzip-pieces.ts';
+import { SharedStrings } from './shared-strings.ts';
 
 /**
  * What a list shows of a call, read straight from SQLite without re-validating every row
@@ -138,6 +139,9 @@ export function getCallCards(sqlite: Database.Database, ids: readonly string[]):
   return ids.map((id) => cards.get(id)).filter((c): c is CallCard => c !== undefined);
 }
 
+/** Kept cards repeat these values across calls and deadlines: one copy each. */
+const shared = new SharedStrings();
+
 function readCards(sqlite: Database.Database, ids: readonly string[]): CallCard[] {
   const st = prepared(sqlite, ids.length);
   const rows = st.calls.all(...ids) as Row[];
@@ -153,10 +157,10 @@ function readCards(sqlite: Database.Database, ids: readonly string[]): CallCard[
     const list = deadlines.get(d.call_id) ?? [];
     list.push({
       at: d.at,
-      timeZone: d.time_zone,
+      timeZone: shared.of(d.time_zone),
       raw: d.raw,
-      stage: d.stage,
-      ...(d.label ? { label: d.label } : {}),
+      stage: shared.of(d.stage) as Deadline['stage'],
+      ...(d.label ? { label: shared.of(d.label) } : {}),
     });
     deadlines.set(d.call_id, list);
   }
@@ -165,26 +169,26 @@ function readCards(sqlite: Database.Database, ids: readonly string[]): CallCard[
       r.id,
       {
         id: r.id,
-        source: r.source,
+        source: shared.of(r.source) as SourceId,
         sourceId: r.source_id,
-        funder: r.funder,
-        programme: r.programme,
+        funder: shared.of(r.funder),
+        programme: shared.of(r.programme),
         identifier: r.identifier,
         title: r.title,
         summary: r.summary,
         // Rows written before links were checked may hold another scheme (the scheme test is
         // enough here; new rows are checked in full by \`upsertCall\`).
         url: r.url && /^https?:\/\//i.test(r.url) ? r.url : null,
-        language: r.language,
+        language: shared.of(r.language),
         openingDate: r.opening_date,
         deadlines: deadlines.get(r.id) ?? [],
         budget: r.budget ? (JSON.parse(r.budget) as Budget) : null,
         fundingRate: r.funding_rate,
         applicantsText: r.applicants_text,
         keywords: JSON.parse(r.keywords) as string[],
-        fetchedAt: r.fetched_at,
-        sourceUrl: r.source_url,
-        firstSeenAt: r.first_seen_at,
+        fetchedAt: shared.of(r.fetched_at),
+        sourceUrl: shared.of(r.source_url),
+        firstSeenAt: shared.of(r.first_seen_at),
         delistedAt: r.delisted_at,
       } satisfies CallCard,
     ]),

@@ -7,6 +7,7 @@ import { TokenIds } from '../search/token-ids.ts';
 import { loadVocabulary, TermExpander } from '../search/vocabulary.ts';
 import { cached, dataGeneration } from '../sql.ts';
 import { RecentCache, recentQueries } from './recent-cache.ts';
+import { SharedStrings } from './shared-strings.ts';
 
 /** What list filters and sorting need of a call, kept in memory beside the text index. */
 export interface CallFacts {
@@ -99,6 +100,8 @@ export class CallSearchIndex {
   private readonly cache = new RecentCache<SearchHits>(recentQueries);
   private fingerprint = '';
   private quickFingerprint = '';
+  /** Facts repeat source, programme and import time across calls: one copy each. */
+  private readonly shared = new SharedStrings();
 
   /** Changes whenever anything was written to the database (as of the last `refresh`). */
   get dataVersion(): string {
@@ -222,13 +225,13 @@ export class CallSearchIndex {
     this.remove(r.id);
     const facts: CallFacts = {
       id: r.id,
-      source: r.source,
-      programme: r.programme,
+      source: this.shared.of(r.source),
+      programme: this.shared.of(r.programme),
       contentHash: r.content_hash,
       openingAt: r.opening_date ? Date.parse(r.opening_date) : null,
       deadlines: deadlines.sort((a, b) => a - b),
       archivedAt: archivedMs(r),
-      firstSeenAt: r.first_seen_at,
+      firstSeenAt: this.shared.of(r.first_seen_at),
     };
     this.facts.set(r.id, facts);
     const words = r.language === 'de' ? this.germanWords : this.englishWords;
