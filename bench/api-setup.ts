@@ -110,6 +110,19 @@ export function distinctQueries(): string[] {
 }
 
 /**
+ * `qs` as URLs no server has seen: each query `variants` times, with 2, 3, … spaces between its
+ * words. The search reads every variant as the same words; the response cache keys on the URL,
+ * so each is a first visit to it (it keeps an answer only from a key's second request). Ordered
+ * variant by variant, so a run that takes a slice of the list meets every query before any again.
+ */
+export function firstVisitPaths(path: string, qs: string[], variants: number): string[] {
+  const out: string[] = [];
+  for (let k = 2; k < variants + 2; k++)
+    for (const q of qs) out.push(`${path}?q=${encodeURIComponent(q.split(' ').join(' '.repeat(k)))}`);
+  return out;
+}
+
+/**
  * Stores the corpus and computes real matches with the default rules, by `foerdermatch match`
  * in its own process (as a cron job or CLI would), so the server's heap holds only what serving
  * needs. Skipped when `reuse` (a database prepared by an earlier run).

@@ -23,7 +23,14 @@ import { callSearchIndex } from '../src/calls/search-index.ts';
 import { testConfig } from '../src/config.ts';
 import { createContext, createLogger } from '../src/context.ts';
 import { startServer } from './api-child.ts';
-import { buildFtsTable, distinctQueries, ftsPeer, prepareDatabase, queries } from './api-setup.ts';
+import {
+  buildFtsTable,
+  distinctQueries,
+  firstVisitPaths,
+  ftsPeer,
+  prepareDatabase,
+  queries,
+} from './api-setup.ts';
 import { type LoadResult, load } from './load.ts';
 import { failedRuns, fmt, percentile, report, type Summary, summaryTable, type Timing } from './report.ts';
 
@@ -154,13 +161,12 @@ async function main() {
       console.log(`  server RSS after these runs: ${Math.round((await cachedServer.memory()).rss / 1e6)} MB`);
       await cachedServer.close();
     }
-    const server = await startServer(config.databasePath, '0');
-    const off = server.base;
+    const offServer = await startServer(config.databasePath, '0');
+    const off = offServer.base;
     // The peer in a server of its own (same code and pipeline): its SQLite memory and garbage
     // would otherwise count in our server's RSS and pauses, and ours in its.
     const peerServer = await startServer(config.databasePath, '0', { peer: true });
     const peer = peerServer.base;
-    console.log(`search index build at the server's start: ${server.indexSeconds.toFixed(2)} s`);
     console.log(
       'response cache off (RESPONSE_CACHE_MB=0; search results and list orders still kept; each answer compressed anew):',
     );
@@ -170,21 +176,13 @@ async function main() {
      * Ours and the FTS5 peer in turns, REPEAT rounds each, medians: the load of this shared
      * machine changes within a minute, so only runs side by side compare.
      */
-    const paired = async (what: string, qs: string[]) => {
+    const paired = async (what: string, base: string, paths: (path: string, i: number) => string[]) => {
       const a: LoadResult[] = [];
       const b: LoadResult[] = [];
       for (let i = 0; i < REPEAT; i++) {
-        // Each round starts elsewhere in the list, so that a round does not repeat the last one's queries.
-        const at = Math.floor((i * qs.length) / REPEAT);
-        const turn = [...qs.slice(at), ...qs.slice(0, at)];
-        a.push(await run(`GET /api/calls?q=… (${what}) #${i + 1}`, off, headers, search('/api/calls', turn)));
+        a.push(await run(`GET /api/calls?q=… (${what}) #${i + 1}`, base, headers, paths('/api/calls', i)));
         b.push(
-          await run(
-            `GET /bench/fts?q=… (${what}, FTS5) #${i + 1}`,
-            peer,
-            headers,
-            search('/bench/fts', turn),
-          ),
+          await run(`GET /bench/fts?q=… (${what}, FTS5) #${i + 1}`, peer, headers, paths('/bench/fts', i)),
         );
       }
       const median = (rs: LoadResult[]): LoadResult => {
@@ -204,11 +202,27 @@ async function main() {
       }
       return out;
     };
-    const http12 = await paired('12 queries', queries);
+    // Each round starts elsewhere in the list, so that a round does not repeat the last one's queries.
+    const turn = <T>(list: T[], i: number) => {
+      const at = Math.floor((i * list.length) / REPEAT);
+      return [...list.slice(at), ...list.slice(0, at)];
+    };
+    const http12 = await paired('12 queries', off, (path, i) => search(path, turn(queries, i)));
+    await offServer.close();
+
+    // New queries as users send them: to the server as `npm start` runs it (response cache on).
+    const server = await startServer(config.databasePath, '32');
+    console.log(`search index build at the server's start: ${server.indexSeconds.toFixed(2)} s`);
     const fresh = distinctQueries();
-    console.log(`cold: response cache off and every query new (${fresh.length} distinct two-word queries):`);
-    await run('warm-up, not counted', off, headers, search('/api/calls', fresh.slice(-300)), 3);
-    const httpDistinct = await paired('distinct', fresh);
+    // 60 variants: 180,000 URLs, 60,000 per round, more than a 10-s round asks at 6,000 req/s.
+    const visits = firstVisitPaths('', fresh, 60);
+    console.log(
+      `cold: the server as configured by default (response cache on), every query new: ${fresh.length} distinct two-word queries, every URL asked once (${visits.length} URLs; see firstVisitPaths):`,
+    );
+    await run('warm-up, not counted', server.base, headers, search('/api/calls', fresh.slice(-300)), 3);
+    const httpDistinct = await paired('distinct', server.base, (path, i) =>
+      turn(visits, i).map((v) => `${path}${v}`),
+    );
     const m = await server.memory();
     const mPeer = await peerServer.memory();
     await server.close();

@@ -80,7 +80,7 @@ export function summaryTable(s: Summary): string {
   if (s.httpDistinct) {
     const { ours, fts } = s.httpDistinct;
     rows.push([
-      'HTTP, distinct queries, response cache off',
+      'HTTP, distinct queries, every URL new, default server',
       http(ours),
       http(fts),
       `req/s ≥ peer: ${ok(ours.rps >= fts.rps)}; p99 ≤ 50 ms: ${ok(ours.p99 <= 50)}`,

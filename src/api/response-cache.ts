@@ -8,6 +8,7 @@ import { exactCopy } from '../calls/gzip-pieces.ts';
 import type { AppContext } from '../context.ts';
 import { dataGeneration } from '../sql.ts';
 import { brotliOptions } from './compression.ts';
+import { SeenKeys } from './seen-keys.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -73,6 +74,13 @@ function notModified(header: string | undefined, etag: string): boolean {
  * Per-token routes key entries by token id. The lookup runs after authentication and the rate
  * limit (in `preParsing`), so a cached answer is never given to a request those would refuse.
  *
+ * An answer is kept from the second time its key is asked for (a key's first request is only
+ * remembered, in `SeenKeys`). Most search queries are asked once: keeping each cost a full
+ * compression, a hash and a copy per answer, and turned the cache over every few thousand
+ * queries. Measured with 36,000 never-repeated URLs, 50 connections: keeping every answer
+ * 2,200–2,370 req/s, p99 55–63 ms; the same server with the cache off 3,830–4,020 req/s, p99
+ * 35–42 ms, which is what a first request costs now.
+ *
  * Entries keep each content coding the clients asked for (brotli, gzip) next to the plain bytes,
  * so a hit is answered without compressing; a weak ETag lets clients revalidate with
  * `If-None-Match` and get 304. Responses say `X-Cache: hit` or `miss`. Other routes are
@@ -97,6 +105,7 @@ export const responseCachePlugin = fp(
       };
     });
     const entries = new Map<string, Entry>();
+    const asked = new SeenKeys();
     let bytes = 0;
     const drop = (key: string) => {
       const e = entries.get(key);
@@ -176,9 +185,11 @@ export const responseCachePlugin = fp(
         }
         return; // answered: the rest of the lifecycle (validation, handler) is skipped
       }
+      reply.header('x-cache', 'miss');
+      // A key asked for the first time: answered the way an uncached route answers, not kept.
+      if (!asked.seen(key) && !hit) return done();
       if (hit) drop(key);
       req.cacheSlot = { key, generation, minute };
-      reply.header('x-cache', 'miss');
       done();
     });
 
