@@ -3,6 +3,7 @@
  * text a compile error). Texts take `{name}` placeholders; values are inserted as text, and the
  * templates escape everything they output.
  */
+import { callTermsDe, callTermsEn } from './i18n/call-terms.ts';
 import { manageDe, manageEn } from './i18n/manage.ts';
 import { pipelineDe, pipelineEn } from './i18n/pipeline.ts';
 
@@ -175,6 +176,7 @@ const de = {
   'call.when': 'wann',
   'call.showAllWhy': 'Alle Begründungen',
   ...manageDe,
+  ...callTermsDe,
   ...pipelineDe,
 } as const;
 
@@ -344,6 +346,7 @@ const en: Record<MessageKey, string> = {
   'call.when': 'when',
   'call.showAllWhy': 'All explanations',
   ...manageEn,
+  ...callTermsEn,
   ...pipelineEn,
 };
 

@@ -12,6 +12,7 @@ import type { Explanation } from '../../matching/explain.ts';
 import { explainMatch } from '../../matching/service.ts';
 import { sourceHealth } from '../../sources/status.ts';
 import { DeadlineText, EligibilityBadge, formatDateTime, StatusBadge } from '../components.tsx';
+import { isLanguage } from '../i18n/call-terms.ts';
 import { fieldPagePath, measurePagePath } from '../links.ts';
 import { sendPage } from '../render.tsx';
 import type { View } from '../view.ts';
@@ -234,7 +235,7 @@ export function callPages(ctx: AppContext): FastifyPluginAsyncZod {
                         <li>
                           <DeadlineText view={view} deadline={d} source={call.source} now={now} />{' '}
                           <span class="muted">
-                            {t('call.stage')}: {d.label ?? d.stage} · „{d.raw}“
+                            {t('call.stage')}: {d.label ?? t(`stage.${d.stage}`)} · „{d.raw}“
                           </span>
                         </li>
                       ))}
@@ -258,7 +259,9 @@ export function callPages(ctx: AppContext): FastifyPluginAsyncZod {
                 )}
                 {call.applicantsText && <Field label={t('call.applicants')}>{call.applicantsText}</Field>}
                 {call.applicantTypes.length > 0 && (
-                  <Field label={t('call.applicantTypes')}>{call.applicantTypes.join(', ')}</Field>
+                  <Field label={t('call.applicantTypes')}>
+                    {call.applicantTypes.map((a) => t(`applicant.${a}`)).join(', ')}
+                  </Field>
                 )}
                 {call.countries.length > 0 && (
                   <Field label={t('call.countries')}>{call.countries.join(', ')}</Field>
@@ -266,9 +269,11 @@ export function callPages(ctx: AppContext): FastifyPluginAsyncZod {
                 {call.keywords.length > 0 && (
                   <Field label={t('call.keywords')}>{call.keywords.join(', ')}</Field>
                 )}
-                <Field label={t('call.language')}>{call.language}</Field>
+                <Field label={t('call.language')}>
+                  {isLanguage(call.language) ? t(`language.${call.language}`) : call.language}
+                </Field>
                 {call.notices.length > 0 && (
-                  <Field label="Hinweise / notices">{call.notices.join('; ')}</Field>
+                  <Field label={t('call.notices')}>{call.notices.join('; ')}</Field>
                 )}
               </dl>
               {call.description && call.description !== call.summary && (
