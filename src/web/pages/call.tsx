@@ -235,7 +235,8 @@ export function callPages(ctx: AppContext): FastifyPluginAsyncZod {
                         <li>
                           <DeadlineText view={view} deadline={d} source={call.source} now={now} />{' '}
                           <span class="muted">
-                            {t('call.stage')}: {d.label ?? t(`stage.${d.stage}`)} · „{d.raw}“
+                            {t('call.stage')}: {d.label ?? t(`stage.${d.stage}`)} ·{' '}
+                            {view.lang === 'de' ? `„${d.raw}“` : `“${d.raw}”`}
                           </span>
                         </li>
                       ))}
