@@ -31,35 +31,63 @@ export function myTargets(
   return { targets, fromSubscriptions: targets.length > 0 };
 }
 
+/**
+ * Calls of `query` that fit the followed targets (each queried on its own, merged), or that fit
+ * anywhere when none are followed; ordered by `order`, at most `LIST_LIMIT`.
+ */
+function fitting(
+  ctx: AppContext,
+  targets: string[],
+  query: Parameters<typeof queryCalls>[1],
+  now: Date,
+  order: (a: CallListItem, b: CallListItem) => number,
+  keep: (i: CallListItem) => boolean = () => true,
+): CallListItem[] {
+  const base = { ...query, minScore: 1 };
+  const filters =
+    targets.length === 0 ? [{}] : targets.map((t) => (/-\d+$/.test(t) ? { measure: t } : { actionField: t }));
+  const byId = new Map<string, CallListItem>();
+  for (const filter of filters)
+    for (const i of queryCalls(ctx, { ...base, ...filter }, { now }).items)
+      if (keep(i)) byId.set(i.call.id, i);
+  return [...byId.values()].sort(order).slice(0, LIST_LIMIT);
+}
+
 function closingSoon(ctx: AppContext, targets: string[], now: Date): CallListItem[] {
   const from = dateInZone(now.getTime(), berlin);
   const to = dateInZone(now.getTime() + WEEKS_AHEAD * 7 * 86_400_000, berlin);
-  const base = {
+  const query = {
     status: 'open',
     deadlineFrom: from,
     deadlineTo: to,
     sort: 'deadline',
     limit: LIST_LIMIT,
   } as const;
-  if (targets.length === 0) return queryCalls(ctx, { ...base, minScore: 1 }, { now }).items;
-  const byId = new Map<string, CallListItem>();
-  for (const target of targets) {
-    const filter = target.match(/-\d+$/) ? { measure: target } : { actionField: target };
-    for (const i of queryCalls(ctx, { ...base, ...filter, minScore: 1 }, { now }).items)
-      byId.set(i.call.id, i);
-  }
-  return [...byId.values()]
-    .sort((a, b) => (a.upcomingDeadline ?? Infinity) - (b.upcomingDeadline ?? Infinity))
-    .slice(0, LIST_LIMIT);
+  return fitting(
+    ctx,
+    targets,
+    query,
+    now,
+    (a, b) => (a.upcomingDeadline ?? Infinity) - (b.upcomingDeadline ?? Infinity),
+  );
 }
 
-function newSince(ctx: AppContext, since: string, now: Date): { items: CallListItem[]; total: number } {
-  const total = ctx.dbh.sqlite
-    .prepare('select count(*) from calls where first_seen_at > ?')
-    .pluck()
-    .get(since) as number;
-  const newest = queryCalls(ctx, { sort: 'newest', limit: LIST_LIMIT }, { now }).items;
-  return { items: newest.filter((i) => i.call.firstSeenAt > since), total };
+/**
+ * The newest calls first seen after `since` that fit (the followed targets, else anywhere) and
+ * can still be applied for: what the digest would call new, not every call a crawl brought in.
+ * The newest of them are shown best fit first: all are new to the reader, the fit says where to start.
+ */
+function newSince(ctx: AppContext, targets: string[], since: string, now: Date): CallListItem[] {
+  const query = { status: 'open,forthcoming,open-ended', sort: 'newest', limit: LIST_LIMIT } as const;
+  const newest = (a: CallListItem, b: CallListItem) =>
+    a.call.firstSeenAt === b.call.firstSeenAt ? 0 : a.call.firstSeenAt < b.call.firstSeenAt ? 1 : -1;
+  const items = fitting(ctx, targets, query, now, newest, (i) => i.call.firstSeenAt > since);
+  const best = bestMatches(
+    ctx,
+    items.filter((i) => !i.match).map((i) => i.call.id),
+  );
+  const score = (i: CallListItem) => i.match?.score ?? best.get(i.call.id)?.score ?? 0;
+  return items.sort((a, b) => score(b) - score(a) || newest(a, b));
 }
 
 function SourceLine({ view, s }: { view: View; s: SourceHealth }) {
@@ -136,10 +164,10 @@ export function startPages(ctx: AppContext): FastifyPluginAsyncZod {
         const soon = empty ? [] : closingSoon(ctx, mine.targets, now);
         const since =
           req.web?.previousVisitAt ?? new Date(now.getTime() - FIRST_VISIT_DAYS * 86_400_000).toISOString();
-        const fresh = empty ? { items: [], total: 0 } : newSince(ctx, since, now);
+        const fresh = empty ? [] : newSince(ctx, mine.targets, since, now);
         const scores = bestMatches(
           ctx,
-          [...soon, ...fresh.items].filter((i) => !i.match).map((i) => i.call.id),
+          [...soon, ...fresh].filter((i) => !i.match).map((i) => i.call.id),
         );
         const sources = sourceHealth(ctx, now, { schedule: false }).filter(
           (s) => s.crawlable || s.callCount > 0,
@@ -200,13 +228,14 @@ export function startPages(ctx: AppContext): FastifyPluginAsyncZod {
                         ? t('start.newSince', { date: formatDateTime(since, berlin, view.lang) })
                         : t('start.newFirst')}
                     </h2>
-                    {fresh.items.length === 0 ? (
+                    <p class="hint">
+                      {t(mine.fromSubscriptions ? 'start.newHintMine' : 'start.newHint')}{' '}
+                      <a href="/search?sort=newest">{t('start.newAll')}</a>
+                    </p>
+                    {fresh.length === 0 ? (
                       <p>{t('start.newNone')}</p>
                     ) : (
-                      <>
-                        <p class="hint">{t('search.results', { n: fresh.total })}</p>
-                        <ul class="cards">{fresh.items.map(card)}</ul>
-                      </>
+                      <ul class="cards">{fresh.map(card)}</ul>
                     )}
                   </section>
                 </>
