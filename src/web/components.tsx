@@ -19,6 +19,11 @@ export function shownZone(source: string): { zone: string; key: 'card.zone.bruss
     : { zone: berlin, key: 'card.zone.berlin' };
 }
 
+/** An instant on the administration pages (crawls, tokens, rule versions) in Berlin time, or "–". */
+export function atBerlin(view: View, iso: string | null | undefined): string {
+  return iso ? formatDateTime(iso, berlin, view.lang) : '–';
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 /** "17.09.2026, 17:00" / "17 Sept 2026, 17:00" in a zone. */
 export function formatDateTime(instant: string | number, zone: string, lang: Lang, withTime = true): string {

@@ -83,7 +83,7 @@ describe('administration in Chromium: tokens, sources, access', () => {
 
       await submit(page, /^EU Funding .* jetzt abrufen$/);
       const status = await page.getByRole('status').textContent();
-      const runId = Number(/Abruf (\d+) von eu-ft gestartet/.exec(status ?? '')?.[1]);
+      const runId = Number(/Abruf (\d+) von EU Funding & Tenders Portal gestartet/.exec(status ?? '')?.[1]);
       expect(runId).toBeGreaterThan(0);
 
       // The same start again while it runs: the 409 page says so.
@@ -101,8 +101,17 @@ describe('administration in Chromium: tokens, sources, access', () => {
         .poll(() => getCrawlRun(f.ctx, runId)?.outcome, { timeout: 30_000, interval: 200 })
         .not.toBe('running');
       await page.reload();
-      const row = page.locator('tr', { hasText: 'eu-ft' }).first();
-      expect(await row.textContent()).toMatch(/erfolgreich|teilweise/);
+      // The runs table names the source and how the run was started, with its time in Berlin time.
+      const row = page
+        .locator('table')
+        .nth(1)
+        .locator('tr', { hasText: 'EU Funding & Tenders Portal' })
+        .first();
+      const text = await row.textContent();
+      expect(text).toMatch(/erfolgreich|teilweise/);
+      expect(text).toContain('(von Hand)');
+      expect(text).toMatch(/\d\d\.\d\d\.\d{4}, \d\d:\d\d/);
+      expect(await page.getByText('Alle Zeiten in Berliner Zeit.').count()).toBe(1);
       expect(await seriousA11yViolations(page)).toEqual([]);
       expect(problems).toEqual([]);
     } finally {

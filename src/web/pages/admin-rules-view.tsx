@@ -1,6 +1,7 @@
 import type { ErrorDetail } from '../../errors.ts';
 import type { TargetPositions } from '../../matching/preview-positions.ts';
 import type { listRuleSetVersions } from '../../matching/service.ts';
+import { atBerlin } from '../components.tsx';
 import { CsrfField } from '../layout.tsx';
 import { HeadRow, PostButton } from '../table.tsx';
 import type { View } from '../view.ts';
@@ -173,6 +174,7 @@ export function Versions({ view, versions }: { view: View; versions: Version[] }
   return (
     <section aria-labelledby="versions-title">
       <h2 id="versions-title">{t('rules.versionsTitle')}</h2>
+      <p class="hint">{t('admin.timesBerlin')}</p>
       <table>
         <thead>
           <HeadRow
@@ -186,7 +188,7 @@ export function Versions({ view, versions }: { view: View; versions: Version[] }
               <td>
                 {v.version} {v.active && <span class="badge badge-ok">{t('rules.active')}</span>}
               </td>
-              <td>{v.createdAt.slice(0, 16).replace('T', ' ')} UTC</td>
+              <td>{atBerlin(view, v.createdAt)}</td>
               <td>{v.author}</td>
               <td>{v.comment}</td>
               <td>

@@ -6,12 +6,12 @@ import type { AppContext } from '../../context.ts';
 import { isAppError } from '../../errors.ts';
 import { backgroundCrawls } from '../../sources/crawl-now.ts';
 import { type CrawlRunRow, listCrawlRuns, type SourceHealth, sourceHealth } from '../../sources/status.ts';
+import { atBerlin } from '../components.tsx';
 import { sendPage } from '../render.tsx';
 import { HeadRow, PostButton } from '../table.tsx';
 import type { View } from '../view.ts';
 
 const admin = { page: true, role: 'admin' } as const;
-const when = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '–');
 const outcomeBadge: Record<string, string> = {
   ok: 'badge-ok',
   partial: 'badge-warn',
@@ -63,11 +63,11 @@ function SourceTable({ view, sources }: { view: View; sources: SourceHealth[] })
               <Health view={view} s={s} />
             </td>
             <td>
-              <Outcome view={view} run={s.lastRun} /> {s.lastRun && when(s.lastRun.startedAt)}
+              <Outcome view={view} run={s.lastRun} /> {s.lastRun && atBerlin(view, s.lastRun.startedAt)}
             </td>
-            <td>{when(s.lastGoodRun?.finishedAt ?? null)}</td>
+            <td>{atBerlin(view, s.lastGoodRun?.finishedAt)}</td>
             <td>{s.callCount}</td>
-            <td>{when(s.nextScheduledRun)}</td>
+            <td>{atBerlin(view, s.nextScheduledRun)}</td>
             <td>
               {s.crawlable && s.enabled && (
                 <PostButton
@@ -86,7 +86,16 @@ function SourceTable({ view, sources }: { view: View; sources: SourceHealth[] })
   );
 }
 
-function RunTable({ view, runs }: { view: View; runs: CrawlRunRow[] }) {
+const triggers = ['schedule', 'cli', 'api', 'test'] as const;
+
+/** How a crawl was started, in words. */
+function triggerText(view: View, trigger: string): string {
+  return (triggers as readonly string[]).includes(trigger)
+    ? view.t(`sources.trigger.${trigger as (typeof triggers)[number]}`)
+    : trigger;
+}
+
+function RunTable({ view, runs, names }: { view: View; runs: CrawlRunRow[]; names: Map<string, string> }) {
   const { t } = view;
   if (runs.length === 0) return <p>{t('sources.noRuns')}</p>;
   return (
@@ -107,9 +116,9 @@ function RunTable({ view, runs }: { view: View; runs: CrawlRunRow[] }) {
         {runs.map((r) => (
           <tr key={r.id}>
             <td>{r.id}</td>
-            <td>{r.source}</td>
+            <td>{names.get(r.source) ?? r.source}</td>
             <td>
-              {when(r.startedAt)} <span class="muted">({r.trigger})</span>
+              {atBerlin(view, r.startedAt)} <span class="muted">({triggerText(view, r.trigger)})</span>
             </td>
             <td>
               <Outcome view={view} run={r} />
@@ -138,6 +147,8 @@ export function adminSourcePages(ctx: AppContext): FastifyPluginAsyncZod {
   function show(req: FastifyRequest, reply: FastifyReply, notice?: Notice, status = 200) {
     const sources = sourceHealth(ctx);
     const runs = listCrawlRuns(ctx, { limit: 30 });
+    const names = new Map(sources.map((s) => [s.id, s.name]));
+    const nameOf = (id: string) => names.get(id) ?? id;
     return sendPage(req, reply, { title: (v) => v.t('sources.title'), current: '/admin', status }, (view) => {
       const { t } = view;
       return (
@@ -146,21 +157,22 @@ export function adminSourcePages(ctx: AppContext): FastifyPluginAsyncZod {
             <a href="/admin">{t('admin.title')}</a>
           </p>
           <h1>{t('sources.title')}</h1>
+          <p class="hint">{t('admin.timesBerlin')}</p>
           {notice?.kind === 'started' && (
             <p class="notice notice-ok" role="status">
-              {t('sources.started.notice', { run: notice.run, source: notice.source })}
+              {t('sources.started.notice', { run: notice.run, source: nameOf(notice.source) })}
             </p>
           )}
           {notice?.kind === 'running' && (
             <p class="notice notice-error" role="alert">
-              {t('sources.running.notice', { source: notice.source })}
+              {t('sources.running.notice', { source: nameOf(notice.source) })}
             </p>
           )}
           <h2>{t('sources.healthTitle')}</h2>
           <SourceTable view={view} sources={sources} />
           <h2>{t('sources.runsTitle')}</h2>
           <p class="hint">{t('sources.runsHint')}</p>
-          <RunTable view={view} runs={runs} />
+          <RunTable view={view} runs={runs} names={names} />
         </>
       );
     });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { audit, createToken, listTokens, revokeToken } from '../../auth/tokens.ts';
 import type { AppContext } from '../../context.ts';
 import { tokenRoles } from '../../domain/enums.ts';
+import { atBerlin } from '../components.tsx';
 import { CsrfField } from '../layout.tsx';
 import { signInLink } from '../links.ts';
 import { sendPage } from '../render.tsx';
@@ -12,8 +13,6 @@ import type { View } from '../view.ts';
 
 const admin = { page: true, role: 'admin' } as const;
 type Notice = 'revoked' | 'notRevoked' | 'ownToken';
-
-const when = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '–');
 
 function CreatedToken({
   view,
@@ -65,11 +64,11 @@ function TokenTable({
             <tr key={r.id}>
               <td>{r.name}</td>
               <td>{t(`role.${r.role}`)}</td>
-              <td>{when(r.createdAt)}</td>
-              <td>{when(r.lastUsedAt)}</td>
+              <td>{atBerlin(view, r.createdAt)}</td>
+              <td>{atBerlin(view, r.lastUsedAt)}</td>
               <td>
                 {r.revokedAt ? (
-                  t('tokens.revokedAt', { at: when(r.revokedAt) })
+                  t('tokens.revokedAt', { at: atBerlin(view, r.revokedAt) })
                 ) : r.id === selfId ? (
                   t('tokens.yours')
                 ) : (
@@ -111,6 +110,7 @@ export function adminTokenPages(ctx: AppContext): FastifyPluginAsyncZod {
               <a href="/admin">{t('admin.title')}</a>
             </p>
             <h1>{t('tokens.title')}</h1>
+            <p class="hint">{t('admin.timesBerlin')}</p>
             {s.created && <CreatedToken view={view} created={s.created} />}
             {s.notice && (
               <p
