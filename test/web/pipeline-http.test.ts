@@ -119,6 +119,22 @@ describe('pipeline pages over HTTP', () => {
     const note = await owner.post(`/pipeline/${id}/notes`, { _csrf: csrf, text: 'Rücksprache mit Gdynia' });
     expect(note.statusCode).toBe(303);
     expect((await owner.get(`/pipeline/${id}`)).body).toContain('Rücksprache mit Gdynia');
+    const applied = await owner.post(`/pipeline/${id}/edit`, {
+      _csrf: csrf,
+      amountApplied: '12000',
+      ownerEmail: 'olga@kiel.example',
+    });
+    expect(applied.statusCode).toBe(303);
+    // The history in words: field names and values as the page shows them, no codes, no JSON.
+    const page = (await owner.get(`/pipeline/${id}`)).body;
+    const rows = [...page.slice(page.indexOf('id="history-title"')).matchAll(/<tr>(.*?)<\/tr>/gs)]
+      .slice(1)
+      .map((m) => [...m[1]!.matchAll(/<td>(.*?)<\/td>/gs)].map((c) => c[1]!).slice(2));
+    expect(rows).toEqual([
+      ['Vorhaben angelegt', '–', 'beobachtet'],
+      ['Notiz', '–', 'hinzugefügt'],
+      ['Beantragt', '–', '12.000 EUR'],
+    ]);
   });
 
   it('filters the list and exports pipeline and coverage as CSV', async () => {

@@ -6,6 +6,7 @@ import { pursuitStatuses } from '../../domain/enums.ts';
 import { berlin } from '../../domain/time.ts';
 import { canEdit } from '../../pursuits/access.ts';
 import { getPursuitDetail } from '../../pursuits/get.ts';
+import { changeLines } from '../../pursuits/mail.ts';
 import type { PursuitDetail } from '../../pursuits/model.ts';
 import { movePursuit } from '../../pursuits/move.ts';
 import { addNote } from '../../pursuits/note.ts';
@@ -20,9 +21,7 @@ import { sendPage } from '../render.tsx';
 import type { View } from '../view.ts';
 import { pursuitPagePath } from './pipeline.tsx';
 import { eur, formAmount, formList, withServiceErrors } from './pipeline-parts.tsx';
-
-const show = (v: unknown): string =>
-  v === null || v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v);
+import { HistoryTable } from './pursuit-history.tsx';
 
 function MoveForm({ view, p }: { view: View; p: PursuitDetail }) {
   const { t } = view;
@@ -124,8 +123,6 @@ export function pursuitPages(ctx: AppContext): FastifyPluginAsyncZod {
           const { t } = view;
           const labels = statusLabels[view.lang];
           const when = (at: string) => formatDateTime(at, berlin, view.lang);
-          const statusText = (v: unknown) =>
-            typeof v === 'string' && v in labels ? labels[v as keyof typeof labels] : show(v);
           return (
             <article>
               <p class="breadcrumb">
@@ -202,8 +199,7 @@ export function pursuitPages(ctx: AppContext): FastifyPluginAsyncZod {
                   <ul class="plain">
                     {p.alerts.map((a) => (
                       <li>
-                        {when(a.at)}:{' '}
-                        {a.changes.map((c) => `${c.field}: ${show(c.from)} → ${show(c.to)}`).join('; ')}
+                        {when(a.at)}: {changeLines(a.changes, view.lang, new Date()).join('; ')}
                         {a.seenAt && <span class="muted"> ({t('pursuit.seen')})</span>}
                       </li>
                     ))}
@@ -245,28 +241,7 @@ export function pursuitPages(ctx: AppContext): FastifyPluginAsyncZod {
 
               <section aria-labelledby="history-title">
                 <h2 id="history-title">{t('pursuit.history')}</h2>
-                <table class="data">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('pursuit.when')}</th>
-                      <th scope="col">{t('pursuit.who')}</th>
-                      <th scope="col">{t('pursuit.field')}</th>
-                      <th scope="col">{t('pursuit.from')}</th>
-                      <th scope="col">{t('pursuit.to')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {p.history.map((h) => (
-                      <tr>
-                        <td>{when(h.at)}</td>
-                        <td>{h.actor}</td>
-                        <td>{h.field}</td>
-                        <td>{h.field === 'status' ? statusText(h.from) : show(h.from)}</td>
-                        <td>{h.field === 'status' ? statusText(h.to) : show(h.to)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <HistoryTable view={view} index={index} history={p.history} />
               </section>
             </article>
           );
