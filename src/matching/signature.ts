@@ -47,4 +47,4 @@ export function hashString(s: string): number {
  * Bump it with any change to explanation output: test/matching/explain-format.test.ts fails
  * until the new output is registered under a new version.
  */
-export const matchRowFormat = 3;
+export const matchRowFormat = 4;

@@ -70,6 +70,18 @@ function stemsOf(token: string): readonly string[] {
   return s;
 }
 
+/**
+ * Per token id, the word as texts write it when that differs from the token (lower-cased, with
+ * its umlauts and accents: "städtepartnerschaften"), from the first text that had it.
+ */
+const tokenSurface: (string | undefined)[] = [];
+
+function scannedTokenId(token: string, surface: string): number {
+  const id = tokenId(token);
+  if (surface !== token && tokenSurface[id] === undefined) tokenSurface[id] = surface;
+  return id;
+}
+
 /** The id of a folded token; interns it and its stems on first sight. */
 export function tokenId(token: string): number {
   const known = tokenVocab.find(token);
@@ -214,13 +226,19 @@ export class TextDoc {
     return this.buf[this.p0 + this.buf[this.st0 + i]!]!;
   }
 
-  /** The folded word at a token position. */
-  word(position: number): string {
+  /** The folded token at a token position. */
+  token(position: number): string {
     return tokenVocab.texts[this.buf[this.t0 + position]!]!;
+  }
+
+  /** The word at a token position as texts write it (lower-cased), else its folded token. */
+  word(position: number): string {
+    const id = this.buf[this.t0 + position]!;
+    return tokenSurface[id] ?? tokenVocab.texts[id]!;
   }
 }
 
-const scanner = new TokenScan(tokenId, fold);
+const scanner = new TokenScan(scannedTokenId, fold);
 
 /** The docs being built, one after another: `analyzeAll` copies them into one buffer at the end. */
 let work: Int32Array = new Int32Array(1 << 16);

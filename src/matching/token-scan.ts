@@ -11,7 +11,9 @@ import { WordTable } from '../search/word-table.ts';
  * (lower case, ß→ss, compatibility decomposition, combining accents removed) act on each code
  * point alone as far as `[a-z0-9]` runs can tell; test/matching/token-scan.test.ts checks that
  * against `tokenize` on random text. A new word is resolved once (interned and stemmed) by the
- * function given; the table keeps the id for as long as the process runs, like the interner.
+ * function given, with the word as the text wrote it (lower-cased: "städtepartnerschaften" for
+ * the token "stadtepartnerschaften"), so explanations can show words as people write them; the
+ * table keeps the id for as long as the process runs, like the interner.
  */
 export class TokenScan {
   private readonly table = new WordTable();
@@ -25,13 +27,14 @@ export class TokenScan {
   private n = 0;
 
   constructor(
-    private readonly resolve: (token: string) => number,
+    private readonly resolve: (token: string, surface: string) => number,
     private readonly fold: (text: string) => string,
   ) {}
 
   /** Scans `text`; returns how many ids it wrote to `ids`. */
   scan(text: string): number {
     this.n = 0;
+    this.text = text;
     let len = 0;
     let h = 0x811c9dc5;
     const end = text.length;
@@ -41,17 +44,19 @@ export class TokenScan {
       if (c < 128) {
         if (c >= 65 && c <= 90) c += 32;
         else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) {
-          if (len > 0) this.word(len, h);
+          if (len > 0) this.word(len, h, i);
           len = 0;
           h = 0x811c9dc5;
           continue;
         }
+        if (len === 0) this.start = i;
         if (len === buf.length) buf = this.growBuf();
         buf[len++] = c;
         h = Math.imul(h ^ c, 0x01000193);
         continue;
       }
       let f: string;
+      const at = i;
       const next = i + 1 < end ? text.charCodeAt(i + 1) : 0;
       if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
         const cp = (c - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000;
@@ -74,22 +79,28 @@ export class TokenScan {
       for (let k = 0; k < f.length; k++) {
         const d = f.charCodeAt(k);
         if ((d >= 97 && d <= 122) || (d >= 48 && d <= 57)) {
+          if (len === 0) this.start = at;
           if (len === buf.length) buf = this.growBuf();
           buf[len++] = d;
           h = Math.imul(h ^ d, 0x01000193);
         } else {
-          if (len > 0) this.word(len, h);
+          if (len > 0) this.word(len, h, at);
           len = 0;
           h = 0x811c9dc5;
         }
       }
     }
-    if (len > 0) this.word(len, h);
+    if (len > 0) this.word(len, h, end);
+    this.text = '';
     return this.n;
   }
 
-  private word(len: number, hash: number): void {
-    const id = this.lookup(len, hash | 1);
+  /** The text being scanned and where its current word began (for a new word's surface). */
+  private text = '';
+  private start = 0;
+
+  private word(len: number, hash: number, end: number): void {
+    const id = this.lookup(len, hash | 1, end);
     if (this.n === this.ids.length) {
       const grown = new Int32Array(this.n * 2);
       grown.set(this.ids);
@@ -98,7 +109,7 @@ export class TokenScan {
     this.ids[this.n++] = id;
   }
 
-  private lookup(len: number, h: number): number {
+  private lookup(len: number, h: number, end: number): number {
     const { hashes, keys, vals } = this.table;
     const mask = hashes.length - 1;
     const buf = this.buf;
@@ -120,7 +131,10 @@ export class TokenScan {
     let token = '';
     for (let k = 0; k < len; k += 4096)
       token += String.fromCharCode(...buf.subarray(k, Math.min(len, k + 4096)));
-    const id = this.resolve(token);
+    // The word as written, where its fold is exactly the token (not when a code point folded
+    // into two words, e.g. "ℌ½").
+    const raw = this.text.slice(this.start, end).toLowerCase();
+    const id = this.resolve(token, raw !== token && this.fold(raw) === token ? raw : token);
     this.table.insert(token, h, id);
     return id;
   }

@@ -20,6 +20,7 @@ import { concept, sampleRules } from './helpers.ts';
 const outputs: Record<number, string> = {
   2: '2260f4a9344b01b5',
   3: '92c8481abcf050f0',
+  4: 'f99b7f234e8e8ea2',
 };
 
 // A fixed rule set (not the default one, whose edits are versioned by their own hashes) with

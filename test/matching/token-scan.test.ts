@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyze, stems, stemVocab, tokenize } from '../../src/matching/text.ts';
+import { analyze, fold, stems, stemVocab, tokenize } from '../../src/matching/text.ts';
 
 /** What a doc must hold, built the plain way: fold the whole text, split, stem each word. */
 function reference(text: string) {
@@ -18,7 +18,7 @@ function reference(text: string) {
 
 function actual(text: string) {
   const doc = analyze(text);
-  const words = Array.from(doc.tokens, (_, i) => doc.word(i));
+  const words = Array.from(doc.tokens, (_, i) => doc.token(i));
   return {
     words,
     distinct: Array.from(doc.distinct, (id) => words[doc.tokens.indexOf(id)]!),
@@ -60,6 +60,28 @@ describe('analyze (one pass over the raw text)', () => {
         expect(actual(text)).toEqual(reference(text));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('shows each word as a text wrote it, lower-cased, whose fold is its token', () => {
+    const doc = analyze('Förderung der Städtepartnerschaften in Schleswig-Holstein: Café ½');
+    expect(Array.from(doc.tokens, (_, i) => doc.word(i))).toEqual([
+      'förderung',
+      'der',
+      'städtepartnerschaften',
+      'in',
+      'schleswig',
+      'holstein',
+      'café',
+      '1',
+      '2',
+    ]);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...'aZß ÄöÜé-ℌ½ﬁ İı'), { maxLength: 30 }), (parts) => {
+        const d = analyze(parts.join(''));
+        for (let i = 0; i < d.tokens.length; i++) expect(fold(d.word(i))).toBe(d.token(i));
+      }),
+      { numRuns: 300 },
     );
   });
 });
