@@ -4,6 +4,7 @@ import type { PursuitHistoryEntry } from '../../pursuits/model.ts';
 import { statusLabels } from '../../pursuits/status.ts';
 import { formatDateTime } from '../components.tsx';
 import { isLanguage } from '../i18n/call-terms.ts';
+import { HeadRow } from '../table.tsx';
 import type { View } from '../view.ts';
 import { eur } from './pipeline-parts.tsx';
 
@@ -72,13 +73,15 @@ export function HistoryTable({
   return (
     <table class="data">
       <thead>
-        <tr>
-          <th scope="col">{t('pursuit.when')}</th>
-          <th scope="col">{t('pursuit.who')}</th>
-          <th scope="col">{t('pursuit.field')}</th>
-          <th scope="col">{t('pursuit.from')}</th>
-          <th scope="col">{t('pursuit.to')}</th>
-        </tr>
+        <HeadRow
+          labels={[
+            t('pursuit.when'),
+            t('pursuit.who'),
+            t('pursuit.field'),
+            t('pursuit.from'),
+            t('pursuit.to'),
+          ]}
+        />
       </thead>
       <tbody>
         {history.map((h) => (
