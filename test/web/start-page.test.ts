@@ -85,4 +85,20 @@ describe('start page: new calls', () => {
     );
     for (const href of shown) expect(field.has(href)).toBe(true);
   });
+
+  it('takes a followed field whose key ends in a number as a field, not as a measure', async () => {
+    const { client, principal } = await reader('Aki');
+    subscribeSelf(ctx, principal, {
+      name: 'Aki',
+      email: 'aki@kiel.example',
+      language: 'de',
+      actionFields: ['agenda-2030'],
+      measures: ['staedtepartnerschaften-1'],
+      minScore: 40,
+      cadence: 'weekly',
+    });
+    const page = await client.get('/');
+    expect(page.statusCode).toBe(200);
+    expect(linked(newSection(page.body)).length).toBeGreaterThan(0);
+  });
 });

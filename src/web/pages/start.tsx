@@ -17,17 +17,24 @@ const WEEKS_AHEAD = 8;
 const FIRST_VISIT_DAYS = 14;
 const LIST_LIMIT = 10;
 
+/** A followed action field or measure, as a list filter. */
+type TargetFilter = { actionField: string } | { measure: string };
+
 /**
  * The action fields and measures a person follows: those of their own digest subscription
- * ("Mein Digest", linked to their token), else none, which lists every field.
+ * ("Mein Digest", linked to their token), else none, which lists every field. Kept apart as the
+ * subscription keeps them: a field key may end in a number too ("agenda-2030").
  */
 export function myTargets(
   ctx: AppContext,
   who: TokenPrincipal,
-): { targets: string[]; fromSubscriptions: boolean } {
+): { targets: TargetFilter[]; fromSubscriptions: boolean } {
   const own = ownSubscriber(ctx, who.id);
   if (!own?.active) return { targets: [], fromSubscriptions: false };
-  const targets = [...own.actionFields, ...own.measures];
+  const targets: TargetFilter[] = [
+    ...own.actionFields.map((actionField) => ({ actionField })),
+    ...own.measures.map((measure) => ({ measure })),
+  ];
   return { targets, fromSubscriptions: targets.length > 0 };
 }
 
@@ -37,15 +44,14 @@ export function myTargets(
  */
 function fitting(
   ctx: AppContext,
-  targets: string[],
+  targets: TargetFilter[],
   query: Parameters<typeof queryCalls>[1],
   now: Date,
   order: (a: CallListItem, b: CallListItem) => number,
   keep: (i: CallListItem) => boolean = () => true,
 ): CallListItem[] {
   const base = { ...query, minScore: 1 };
-  const filters =
-    targets.length === 0 ? [{}] : targets.map((t) => (/-\d+$/.test(t) ? { measure: t } : { actionField: t }));
+  const filters = targets.length === 0 ? [{}] : targets;
   const byId = new Map<string, CallListItem>();
   for (const filter of filters)
     for (const i of queryCalls(ctx, { ...base, ...filter }, { now }).items)
@@ -53,7 +59,7 @@ function fitting(
   return [...byId.values()].sort(order).slice(0, LIST_LIMIT);
 }
 
-function closingSoon(ctx: AppContext, targets: string[], now: Date): CallListItem[] {
+function closingSoon(ctx: AppContext, targets: TargetFilter[], now: Date): CallListItem[] {
   const from = dateInZone(now.getTime(), berlin);
   const to = dateInZone(now.getTime() + WEEKS_AHEAD * 7 * 86_400_000, berlin);
   const query = {
@@ -77,7 +83,7 @@ function closingSoon(ctx: AppContext, targets: string[], now: Date): CallListIte
  * can still be applied for: what the digest would call new, not every call a crawl brought in.
  * The newest of them are shown best fit first: all are new to the reader, the fit says where to start.
  */
-function newSince(ctx: AppContext, targets: string[], since: string, now: Date): CallListItem[] {
+function newSince(ctx: AppContext, targets: TargetFilter[], since: string, now: Date): CallListItem[] {
   const query = { status: 'open,forthcoming,open-ended', sort: 'newest', limit: LIST_LIMIT } as const;
   const newest = (a: CallListItem, b: CallListItem) =>
     a.call.firstSeenAt === b.call.firstSeenAt ? 0 : a.call.firstSeenAt < b.call.firstSeenAt ? 1 : -1;
