@@ -26,6 +26,20 @@ describe('start page: new calls', () => {
     await client.signIn(token);
     return { client, principal: verifyToken(ctx.dbh.db, token)! };
   };
+  /** A reader whose own digest subscription follows these fields and measures. */
+  const follower = async (name: string, actionFields: string[], measures: string[] = []) => {
+    const { client, principal } = await reader(name);
+    subscribeSelf(ctx, principal, {
+      name,
+      email: `${name.toLowerCase()}@kiel.example`,
+      language: 'de',
+      actionFields,
+      measures,
+      minScore: 40,
+      cadence: 'weekly',
+    });
+    return client;
+  };
   const newSection = (html: string) => {
     const start = html.indexOf('id="new-title"');
     expect(start).toBeGreaterThan(0);
@@ -65,16 +79,7 @@ describe('start page: new calls', () => {
   });
 
   it('follows the person’s own digest subscription', async () => {
-    const { client, principal } = await reader('Ole');
-    subscribeSelf(ctx, principal, {
-      name: 'Ole',
-      email: 'ole@kiel.example',
-      language: 'de',
-      actionFields: ['staedtepartnerschaften'],
-      measures: [],
-      minScore: 40,
-      cadence: 'weekly',
-    });
+    const client = await follower('Ole', ['staedtepartnerschaften']);
     const section = newSection((await client.get('/')).body);
     expect(section).toContain('Passende Aufrufe zu Ihren Handlungsfeldern');
     const shown = linked(section);
@@ -87,16 +92,7 @@ describe('start page: new calls', () => {
   });
 
   it('takes a followed field whose key ends in a number as a field, not as a measure', async () => {
-    const { client, principal } = await reader('Aki');
-    subscribeSelf(ctx, principal, {
-      name: 'Aki',
-      email: 'aki@kiel.example',
-      language: 'de',
-      actionFields: ['agenda-2030'],
-      measures: ['staedtepartnerschaften-1'],
-      minScore: 40,
-      cadence: 'weekly',
-    });
+    const client = await follower('Aki', ['agenda-2030'], ['staedtepartnerschaften-1']);
     const page = await client.get('/');
     expect(page.statusCode).toBe(200);
     expect(linked(newSection(page.body)).length).toBeGreaterThan(0);
