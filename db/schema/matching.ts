@@ -25,8 +25,9 @@ export const matches = sqliteTable(
     targetKind: text('target_kind', { enum: ['action-field', 'measure'] }).notNull(),
     score: real('score').notNull(),
     eligibility: text('eligibility', { enum: eligibilities }).notNull(),
+    /** One line on why, German; `reason_en` the same in English. The full explanation is made on read. */
     reason: text('reason').notNull(),
-    explanation: text('explanation', { mode: 'json' }).notNull(),
+    reasonEn: text('reason_en').notNull().default(''),
     ruleVersion: integer('rule_version').notNull(),
     matchedAt: text('matched_at').notNull(),
   },

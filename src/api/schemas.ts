@@ -63,10 +63,13 @@ export const matchOut = z
     score: z.number(),
     eligibility: z.enum(eligibilities),
     reason: z.string(),
-    explanation: z.unknown(),
+    reasonEn: z.string(),
     ruleVersion: z.number().int(),
     matchedAt: z.string(),
   })
   .meta({ id: 'Match' });
+
+/** A match on its call's page: with the full explanation, made on read with the active rules. */
+export const explainedMatchOut = matchOut.extend({ explanation: z.unknown() }).meta({ id: 'ExplainedMatch' });
 
 export const pageLinks = z.object({ next: z.string().nullable() });

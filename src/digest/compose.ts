@@ -27,8 +27,7 @@ function digestDeadline(d: Deadline | undefined): DigestDeadline | undefined {
 }
 
 function reasonEn(m: MatchRow): string {
-  const e = m.explanation as { reasonEn?: unknown } | null;
-  return typeof e?.reasonEn === 'string' && e.reasonEn.length > 0 ? e.reasonEn : m.reason;
+  return m.reasonEn.length > 0 ? m.reasonEn : m.reason;
 }
 
 /** Eligible before unclear, then score, then the earlier deadline, then id (stable). */

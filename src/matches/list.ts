@@ -7,7 +7,7 @@ import { type CallStatus, type Eligibility, eligibilities } from '../domain/enum
 import { decimalNumber, wholeNumber } from '../domain/numbers.ts';
 import { berlin, startOfDay } from '../domain/time.ts';
 import { AppError } from '../errors.ts';
-import { cached, dataGeneration } from '../sql.ts';
+import { cached } from '../sql.ts';
 
 export interface MatchRow {
   callId: string;
@@ -16,73 +16,39 @@ export interface MatchRow {
   score: number;
   eligibility: Eligibility;
   reason: string;
-  explanation: unknown;
+  reasonEn: string;
   ruleVersion: number;
   matchedAt: string;
 }
 
 const matchColumns = `call_id as callId, target, target_kind as targetKind, score, eligibility, reason,
-  explanation, rule_version as ruleVersion, matched_at as matchedAt`;
-// Lists show only the English reason of the (large) explanation: read just that.
-const listColumns = `call_id as callId, target, target_kind as targetKind, score, eligibility, reason,
-  json_object('reasonEn', json_extract(explanation, '$.reasonEn')) as explanation, rule_version as ruleVersion,
-  matched_at as matchedAt`;
-
-export function parseMatch(row: Record<string, unknown>): MatchRow {
-  return { ...(row as unknown as MatchRow), explanation: JSON.parse(String(row.explanation)) };
-}
+  reason_en as reasonEn, rule_version as ruleVersion, matched_at as matchedAt`;
 
 /** All matches of one call, best first. */
 export function matchesOfCall(ctx: AppContext, callId: string): MatchRow[] {
-  return (
-    cached(
-      ctx.dbh.sqlite,
-      `select ${matchColumns} from matches where call_id = ? order by score desc, target`,
-    ).all(callId) as Record<string, unknown>[]
-  ).map(parseMatch);
+  return cached(
+    ctx.dbh.sqlite,
+    `select ${matchColumns} from matches where call_id = ? order by score desc, target`,
+  ).all(callId) as MatchRow[];
 }
 
 export function getMatch(ctx: AppContext, callId: string, target: string): MatchRow | undefined {
-  const row = cached(
-    ctx.dbh.sqlite,
-    `select ${matchColumns} from matches where call_id = ? and target = ?`,
-  ).get(callId, target) as Record<string, unknown> | undefined;
-  return row ? parseMatch(row) : undefined;
+  return cached(ctx.dbh.sqlite, `select ${matchColumns} from matches where call_id = ? and target = ?`).get(
+    callId,
+    target,
+  ) as MatchRow | undefined;
 }
 
-/**
- * Parsed list rows of matches, per connection, while the data generation stays the same (any
- * write or other process's commit empties it): extracting the English reason from each stored
- * explanation costs more than reading the rest of the row.
- */
-const listed = new WeakMap<AppContext['dbh'], { generation: string; rows: Map<string, MatchRow> }>();
-const maxListed = 10_000;
-
+/** The rows of `target` for these calls (a page's worth), by call id. */
 function listedMatches(ctx: AppContext, target: string, callIds: readonly string[]): Map<string, MatchRow> {
-  const { sqlite } = ctx.dbh;
-  const generation = dataGeneration(sqlite);
-  let memo = listed.get(ctx.dbh);
-  if (!memo || memo.generation !== generation) {
-    memo = { generation, rows: new Map() };
-    listed.set(ctx.dbh, memo);
-  }
-  const rows = memo.rows;
-  const missing = callIds.filter((id) => !rows.has(`${target}\u0000${id}`));
-  if (missing.length > 0) {
-    if (rows.size + missing.length > maxListed) rows.clear();
-    const marks = missing.map(() => '?').join(',');
-    for (const raw of cached(
-      sqlite,
-      `select ${listColumns} from matches where target = ? and call_id in (${marks})`,
-    ).all(target, ...missing) as Record<string, unknown>[]) {
-      rows.set(`${target}\u0000${raw.callId as string}`, parseMatch(raw));
-    }
-  }
   const out = new Map<string, MatchRow>();
-  for (const id of callIds) {
-    const row = rows.get(`${target}\u0000${id}`);
-    if (row) out.set(id, row);
-  }
+  if (callIds.length === 0) return out;
+  const marks = callIds.map(() => '?').join(',');
+  for (const row of cached(
+    ctx.dbh.sqlite,
+    `select ${matchColumns} from matches where target = ? and call_id in (${marks})`,
+  ).all(target, ...callIds) as MatchRow[])
+    out.set(row.callId, row);
   return out;
 }
 

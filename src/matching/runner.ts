@@ -61,6 +61,12 @@ interface LightRow {
   needs_match: number;
 }
 
+/** A call of a run, with what clearing its `needs_match` needs. */
+interface RunCall {
+  entry: CachedCall;
+  row: { id: string; content_hash: string; needs_match: boolean };
+}
+
 /** Calls kept tokenised at most; beyond, the cache is emptied at the start of a run. */
 const cacheCap = 200_000;
 
@@ -69,7 +75,20 @@ const cacheCap = 200_000;
  * hash, language and applicants text are read for every call, full rows only for new or changed
  * calls (in id order, like a full read).
  */
-function callsForRun(sqlite: Database.Database, ids?: readonly string[]) {
+function callsForRun(sqlite: Database.Database, ids?: readonly string[]): RunCall[] {
+  // Nothing cached and every call wanted (the first run after a start): one pass over the full
+  // rows. The light columns sit behind the long texts in a row, so reading them first would
+  // cost a second walk over every text's pages.
+  if (!ids && docCache.size === 0) {
+    const run: RunCall[] = [];
+    forEachCallForMatching(sqlite, undefined, (c) => {
+      run.push({
+        entry: cacheCall(c),
+        row: { id: c.id, content_hash: c.contentHash, needs_match: c.needsMatch },
+      });
+    });
+    return run;
+  }
   const sql = 'SELECT id, content_hash, language, applicants_text, needs_match FROM calls';
   const light = ids
     ? selectIn<LightRow>(sqlite, `${sql} WHERE id IN`, ids)
@@ -84,8 +103,7 @@ function callsForRun(sqlite: Database.Database, ids?: readonly string[]) {
     });
     return docCache.get(r.id)?.key !== key;
   });
-  // Tokenised as read. A full run with nothing cached (the first after a start) reads all calls
-  // in one statement.
+  // Tokenised as read; all in one statement when none is cached.
   forEachCallForMatching(
     sqlite,
     !ids && missing.length === light.length ? undefined : missing.map((r) => r.id),
@@ -93,7 +111,9 @@ function callsForRun(sqlite: Database.Database, ids?: readonly string[]) {
   );
   return light.flatMap((r) => {
     const entry = docCache.get(r.id);
-    return entry ? [{ entry, row: r }] : [];
+    return entry
+      ? [{ entry, row: { id: r.id, content_hash: r.content_hash, needs_match: r.needs_match === 1 } }]
+      : [];
   });
 }
 

@@ -98,13 +98,38 @@ export function explainMatch(
   target: string,
   options: { now?: Date } = {},
 ): Explanation {
+  return explainTargets(ctx, callId, [target], { ...options, whyNot: true }).get(target)!;
+}
+
+/**
+ * Explanations of one call for several targets, computed now with the active rules (stored
+ * rows keep only the reason lines): the call is read and scored once. `whyNot` adds, for each
+ * rule of a target that did not fire, the failing part of its condition.
+ */
+export function explainTargets(
+  ctx: AppContext,
+  callId: string,
+  targets: readonly string[],
+  options: { now?: Date; whyNot?: boolean } = {},
+): Map<string, Explanation> {
+  if (targets.length === 0) return new Map();
   const { engine } = activeEngine(ctx);
-  const t = engine.targetIndex.get(target);
-  if (!t) throw new AppError('NOT_FOUND', `unknown action field or measure "${target}"`);
+  const indexes = targets.map((target) => {
+    const t = engine.targetIndex.get(target);
+    if (!t) throw new AppError('NOT_FOUND', `unknown action field or measure "${target}"`);
+    return t.index;
+  });
   const [call] = loadCallsForMatching(ctx.dbh.sqlite, [callId]);
   if (!call) throw new AppError('NOT_FOUND', `unknown call "${callId}"`);
   const [f] = factsFor(engine, [call], options.now ?? new Date());
-  return explain(engine, f!, engine.score(f!), t.index, { whyNot: true });
+  const sc = engine.score(f!);
+  const evidenceCache = new Map();
+  return new Map(
+    targets.map((target, i) => [
+      target,
+      explain(engine, f!, sc, indexes[i]!, { whyNot: options.whyNot, evidenceCache }),
+    ]),
+  );
 }
 
 /** A call's place in a target's ranking (1-based, eligibility tier first, then score). */

@@ -42,9 +42,10 @@ export function hashString(s: string): number {
 }
 
 /**
- * Version of what `explain` writes into a match row. Part of every call's match signature, so
- * a release that words explanations differently rewrites the stored rows on its first re-match.
- * Bump it with any change to explanation output: test/matching/explain-format.test.ts fails
- * until the new output is registered under a new version.
+ * Version of what a match row stores (score, eligibility, the reason lines of `reasonRows`).
+ * Part of every call's match signature, so a release that words reasons differently rewrites
+ * the stored rows on its first re-match. Bump it with any change to that output:
+ * test/matching/row-format.test.ts fails until the new output is registered under a new
+ * version. 5: rows keep the reason lines only, explanations are made on read.
  */
-export const matchRowFormat = 4;
+export const matchRowFormat = 5;

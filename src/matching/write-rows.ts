@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CallScores, Engine } from './engine.ts';
-import { explainRows } from './explain-rows.ts';
 import type { CallFacts } from './facts.ts';
+import { reasonRows } from './reason-rows.ts';
 
 /** Writing a run's match rows: only the rows that differ, or a bulk first fill of an empty table. */
 
@@ -16,7 +16,7 @@ interface StoredRow {
   score: number;
   eligibility: string;
   reason: string;
-  explanation: string;
+  reason_en: string;
 }
 
 /**
@@ -44,14 +44,14 @@ export function writeChangedRows(
 ): number {
   const empty = s.prepare('SELECT 1 FROM matches LIMIT 1').get() === undefined;
   const existing = s.prepare(
-    'SELECT target, score, eligibility, reason, explanation FROM matches WHERE call_id = ?',
+    'SELECT target, score, eligibility, reason, reason_en FROM matches WHERE call_id = ?',
   );
   const ins = s.prepare(
-    `INSERT INTO matches (call_id, target, target_kind, score, eligibility, reason, explanation, rule_version, matched_at)
+    `INSERT INTO matches (call_id, target, target_kind, score, eligibility, reason, reason_en, rule_version, matched_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const upd = s.prepare(
-    `UPDATE matches SET score = ?, eligibility = ?, reason = ?, explanation = ?, rule_version = ?, matched_at = ?
+    `UPDATE matches SET score = ?, eligibility = ?, reason = ?, reason_en = ?, rule_version = ?, matched_at = ?
      WHERE call_id = ? AND target = ?`,
   );
   const del = s.prepare('DELETE FROM matches WHERE call_id = ? AND target = ?');
@@ -63,8 +63,8 @@ export function writeChangedRows(
   let written = 0;
   for (const { f, sc, sig } of changed) {
     const before = empty ? none : new Map((existing.all(f.callId) as StoredRow[]).map((r) => [r.target, r]));
-    for (const row of explainRows(engine, f, sc)) {
-      const { score, eligibility, reason, explanation } = row;
+    for (const row of reasonRows(engine, f, sc)) {
+      const { score, eligibility, reason, reasonEn } = row;
       const t = engine.targets[row.target]!;
       const old = before.get(t.id);
       if (
@@ -72,15 +72,15 @@ export function writeChangedRows(
         old.score === score &&
         old.eligibility === eligibility &&
         old.reason === reason &&
-        old.explanation === explanation
+        old.reason_en === reasonEn
       ) {
         before.delete(t.id);
         continue;
       }
       if (old) {
         before.delete(t.id);
-        upd.run(score, eligibility, reason, explanation, version, matchedAt, f.callId, t.id);
-      } else ins.run(f.callId, t.id, t.kind, score, eligibility, reason, explanation, version, matchedAt);
+        upd.run(score, eligibility, reason, reasonEn, version, matchedAt, f.callId, t.id);
+      } else ins.run(f.callId, t.id, t.kind, score, eligibility, reason, reasonEn, version, matchedAt);
       written++;
     }
     for (const target of before.keys()) {

@@ -108,8 +108,8 @@ describe('response cache of the list routes', () => {
     try {
       other.sqlite
         .prepare(
-          `insert into matches (call_id, target, target_kind, score, eligibility, reason, explanation, rule_version, matched_at)
-           values ('eu-ft:C', ?, 'measure', 95, 'eligible', 'Neu', '{"reasonEn":"New"}', 1, ?)`,
+          `insert into matches (call_id, target, target_kind, score, eligibility, reason, reason_en, rule_version, matched_at)
+           values ('eu-ft:C', ?, 'measure', 95, 'eligible', 'Neu', 'New', 1, ?)`,
         )
         .run(target, new Date().toISOString());
     } finally {

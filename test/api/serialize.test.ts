@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { callSummaryOut, matchOut } from '../../src/api/schemas.ts';
+import { callSummaryOut, explainedMatchOut } from '../../src/api/schemas.ts';
 import { fastSerializerCompiler } from '../../src/api/serialize.ts';
 
 const deadline = {
@@ -64,6 +64,7 @@ describe('fast serializer of the list routes', () => {
       score: 61,
       eligibility: 'unclear',
       reason: 'Kommune? unklar',
+      reasonEn: 'Eligibility unclear',
       explanation: {
         reasonEn: 'Fits',
         rules: [{ id: 'r1', points: 20 }],
@@ -73,7 +74,7 @@ describe('fast serializer of the list routes', () => {
       ruleVersion: 3,
       matchedAt: '2026-05-01T05:00:00.000Z',
     };
-    const text = fastSerializerCompiler({ schema: matchOut })(match);
-    expect(JSON.parse(text)).toEqual(viaZod(matchOut, match));
+    const text = fastSerializerCompiler({ schema: explainedMatchOut })(match);
+    expect(JSON.parse(text)).toEqual(viaZod(explainedMatchOut, match));
   });
 });

@@ -98,7 +98,9 @@ describe('call detail, sources, crawl runs, readiness', () => {
     expect(body.matches[0]).toMatchObject({
       target: 'staedtepartnerschaften',
       score: 88,
-      explanation: { reasonEn: 'Fits staedtepartnerschaften' },
+      reasonEn: 'Fits staedtepartnerschaften',
+      // Made on read with the active rules.
+      explanation: { target: 'staedtepartnerschaften', rules: expect.any(Array) },
     });
 
     const stale = await app.inject({ url: '/api/calls/foerderdatenbank:kommunal', headers: reader });

@@ -20,10 +20,10 @@ export function insertMatch(
   const kind = /-\d+$/.test(m.target) ? 'measure' : 'action-field';
   ctx.dbh.sqlite
     .prepare(
-      `insert into matches (call_id, target, target_kind, score, eligibility, reason, explanation, rule_version, matched_at)
+      `insert into matches (call_id, target, target_kind, score, eligibility, reason, reason_en, rule_version, matched_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (call_id, target) do update set score = excluded.score, eligibility = excluded.eligibility,
-         reason = excluded.reason, explanation = excluded.explanation`,
+         reason = excluded.reason, reason_en = excluded.reason_en`,
     )
     .run(
       m.callId,
@@ -32,7 +32,7 @@ export function insertMatch(
       m.score,
       m.eligibility ?? 'eligible',
       m.reason ?? `Passt zu ${m.target}`,
-      JSON.stringify({ reasonEn: m.reasonEn ?? `Fits ${m.target}`, rules: [] }),
+      m.reasonEn ?? `Fits ${m.target}`,
       m.ruleVersion ?? 1,
       m.matchedAt ?? new Date().toISOString(),
     );

@@ -55,7 +55,7 @@ function seed(ctx: AppContext) {
 function matchRows(ctx: AppContext) {
   return ctx.dbh.sqlite
     .prepare(
-      'SELECT call_id, target, score, eligibility, reason, explanation, rule_version FROM matches ORDER BY call_id, target',
+      'SELECT call_id, target, score, eligibility, reason, reason_en, rule_version FROM matches ORDER BY call_id, target',
     )
     .all();
 }
@@ -122,12 +122,14 @@ describe('matching stored calls', () => {
       .prepare(
         "SELECT * FROM matches WHERE call_id = 'eu-ft:CERV-2026-CITIZENS-TOWN-TT' AND target = 'staedtepartnerschaften'",
       )
-      .get() as { score: number; eligibility: string; reason: string; explanation: string };
+      .get() as { score: number; eligibility: string; reason: string; reason_en: string };
     expect(twinning.eligibility).toBe('eligible');
     expect(twinning.score).toBeGreaterThan(50);
     expect(twinning.reason).toMatch(/^Städtepartnerschaften: /);
-    const ex = JSON.parse(twinning.explanation);
-    expect(ex.reasonEn).toMatch(/Town Twinning/);
+    expect(twinning.reason_en).toMatch(/Town Twinning/);
+    // The full explanation is made on read, worded as the stored lines.
+    const ex = explainMatch(ctx, 'eu-ft:CERV-2026-CITIZENS-TOWN-TT', 'staedtepartnerschaften', { now });
+    expect([ex.reason, ex.reasonEn]).toEqual([twinning.reason, twinning.reason_en]);
     expect(ex.rules.length).toBeGreaterThan(0);
     const eic = ctx.dbh.sqlite
       .prepare("SELECT eligibility, reason FROM matches WHERE call_id = 'eu-ft:EIC-1'")

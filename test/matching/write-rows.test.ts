@@ -28,7 +28,7 @@ function store(ctx: AppContext, list: Call[]) {
 const rowsOf = (ctx: AppContext) =>
   ctx.dbh.sqlite
     .prepare(
-      'SELECT call_id, target, target_kind, score, eligibility, reason, explanation, rule_version, matched_at FROM matches ORDER BY call_id, target',
+      'SELECT call_id, target, target_kind, score, eligibility, reason, reason_en, rule_version, matched_at FROM matches ORDER BY call_id, target',
     )
     .all();
 const schemaOf = (ctx: AppContext) =>

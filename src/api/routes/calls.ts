@@ -10,10 +10,11 @@ import { archivedFrom } from '../../domain/call.ts';
 import { callStatuses, sourceIds } from '../../domain/enums.ts';
 import { AppError } from '../../errors.ts';
 import { matchesOfCall } from '../../matches/list.ts';
+import { explainTargets } from '../../matching/service.ts';
 import { sourceHealth } from '../../sources/status.ts';
 import { acceptsGzip } from '../accepts-gzip.ts';
 import { problemSchema } from '../problem.ts';
-import { budgetOut, callSummaryOut, deadlineOut, matchOut } from '../schemas.ts';
+import { budgetOut, callSummaryOut, deadlineOut, explainedMatchOut } from '../schemas.ts';
 import { fastSerializerCompiler, sendJsonText } from '../serialize.ts';
 
 const callDetailOut = z
@@ -61,7 +62,7 @@ const callDetailOut = z
         crawlRunId: z.number().int().nullable(),
       }),
     ),
-    matches: z.array(matchOut),
+    matches: z.array(explainedMatchOut),
   })
   .meta({ id: 'CallDetail' });
 
@@ -189,9 +190,20 @@ export function callRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             newValue: c.newValue,
             crawlRunId: c.crawlRunId,
           })),
-          matches: matchesOfCall(ctx, call.id),
+          matches: explainedMatches(ctx, call.id),
         };
       },
     );
   };
+}
+
+/** The call's stored matches, each with its explanation made now (rows store the reason lines only). */
+function explainedMatches(ctx: AppContext, callId: string) {
+  const rows = matchesOfCall(ctx, callId);
+  const explained = explainTargets(
+    ctx,
+    callId,
+    rows.map((m) => m.target),
+  );
+  return rows.map((m) => ({ ...m, explanation: explained.get(m.target) }));
 }

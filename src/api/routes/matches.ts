@@ -60,7 +60,6 @@ export const whyHref = (callId: string, target: string) =>
 
 function rankedView(i: TargetMatchItem, now: number) {
   const d = shownDeadline(i.call, now);
-  const expl = i.match.explanation as { reasonEn?: unknown } | null;
   return {
     callId: i.call.id,
     title: i.call.title,
@@ -72,7 +71,7 @@ function rankedView(i: TargetMatchItem, now: number) {
     score: i.match.score,
     eligibility: i.match.eligibility,
     reason: i.match.reason,
-    reasonEn: typeof expl?.reasonEn === 'string' ? expl.reasonEn : null,
+    reasonEn: i.match.reasonEn || null,
     deadline: d ? deadlineView(d, now) : null,
     fundingRate: i.call.fundingRate,
     budget: i.call.budget,

@@ -9,7 +9,7 @@ import { AppError } from '../../errors.ts';
 import { matchesOfCall } from '../../matches/list.ts';
 import type { ConditionOutcome } from '../../matching/engine.ts';
 import type { Explanation } from '../../matching/explain.ts';
-import { explainMatch } from '../../matching/service.ts';
+import { explainTargets } from '../../matching/service.ts';
 import { sourceHealth } from '../../sources/status.ts';
 import { DeadlineText, EligibilityBadge, formatDateTime, StatusBadge } from '../components.tsx';
 import { isLanguage } from '../i18n/call-terms.ts';
@@ -158,9 +158,12 @@ export function callPages(ctx: AppContext): FastifyPluginAsyncZod {
         const matches = matchesOfCall(ctx, call.id).filter(
           (m) => m.score > 0 || m.eligibility !== 'eligible',
         );
-        const explained = new Map(
-          matches.slice(0, EXPLAINED_TARGETS).map((m) => [m.target, explainMatch(ctx, call.id, m.target)]),
-        );
+        // Made now (rows store the reason lines only); "why not" for the best few targets.
+        const targets = matches.map((m) => m.target);
+        const explained = new Map([
+          ...explainTargets(ctx, call.id, targets.slice(0, EXPLAINED_TARGETS), { whyNot: true }),
+          ...explainTargets(ctx, call.id, targets.slice(EXPLAINED_TARGETS)),
+        ]);
         const targetLabel = (target: string, view: View) => {
           const f = index.fields.get(target);
           if (f)
@@ -341,7 +344,7 @@ export function callPages(ctx: AppContext): FastifyPluginAsyncZod {
                 <ul class="cards">
                   {matches.map((m) => {
                     const label = targetLabel(m.target, view);
-                    const e = explained.get(m.target) ?? (m.explanation as Explanation);
+                    const e = explained.get(m.target)!;
                     return (
                       <li class="card">
                         <h3>
@@ -349,7 +352,7 @@ export function callPages(ctx: AppContext): FastifyPluginAsyncZod {
                           <span class="score">{t('card.fit', { score: Math.round(m.score) })}</span>{' '}
                           <EligibilityBadge view={view} eligibility={m.eligibility} />
                         </h3>
-                        <details open={explained.has(m.target) && m === matches[0]}>
+                        <details open={m === matches[0]}>
                           <summary>{t('call.why')}</summary>
                           <Why view={view} e={e} />
                         </details>

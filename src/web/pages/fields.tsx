@@ -103,7 +103,7 @@ function RankedCalls({
                   score: i.match.score,
                   eligibility: i.match.eligibility,
                   reason: i.match.reason,
-                  reasonEn: (i.match.explanation as { reasonEn?: string } | null)?.reasonEn,
+                  reasonEn: i.match.reasonEn || undefined,
                 }}
                 now={now}
               >

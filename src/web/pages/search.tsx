@@ -28,7 +28,7 @@ export function bestMatches(ctx: AppContext, ids: readonly string[]): Map<string
   if (ids.length === 0) return out;
   const rows = cached(
     ctx.dbh.sqlite,
-    `select call_id as callId, score, eligibility, reason, json_extract(explanation, '$.reasonEn') as reasonEn
+    `select call_id as callId, score, eligibility, reason, reason_en as reasonEn
        from matches where call_id in (${ids.map(() => '?').join(',')}) and eligibility != 'excluded'
        order by score desc`,
   ).all(...ids) as (CardMatch & { callId: string })[];

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseImportFile } from '../../src/calls/import-jsonl.ts';
 import { compileEngine, type Engine } from '../../src/matching/engine.ts';
 import { explain } from '../../src/matching/explain.ts';
-import { explainRows } from '../../src/matching/explain-rows.ts';
 import { callFacts } from '../../src/matching/facts.ts';
+import { reasonRows } from '../../src/matching/reason-rows.ts';
 import { fromPackage } from '../../src/paths.ts';
 import { concept, sampleRules } from './helpers.ts';
 
@@ -13,7 +13,7 @@ const calls = parseImportFile(readFileSync(fromPackage('eval', 'dev', 'calls.jso
 );
 const defaultRules = JSON.parse(readFileSync(fromPackage('rules', 'default-rules.json'), 'utf8'));
 
-/** Every stored row the plain way: `explain` per target, the JSON without `reason`. */
+/** Every stored row the plain way: `explain` per target, its score, eligibility and reason lines. */
 function plainRows(engine: Engine, now: Date) {
   return calls.map((call) => {
     const f = callFacts(call, engine.city, { now });
@@ -21,27 +21,25 @@ function plainRows(engine: Engine, now: Date) {
     return engine.targets.flatMap((t) => {
       const score = sc.scores[t.index]!;
       if (score < engine.scoring.minScore) return [];
-      const { reason, ...rest } = explain(engine, f, sc, t.index);
-      return [
-        { target: t.index, score, eligibility: rest.eligibility, reason, explanation: JSON.stringify(rest) },
-      ];
+      const { eligibility, reason, reasonEn } = explain(engine, f, sc, t.index);
+      return [{ target: t.index, score, eligibility, reason, reasonEn }];
     });
   });
 }
 
-describe('explainRows (the rows a re-match writes)', () => {
+describe('reasonRows (the rows a re-match writes)', () => {
   for (const [name, rules] of [
     ['default rules', defaultRules],
     ['sample rules', sampleRules],
   ] as const) {
-    it(`equals explain + JSON.stringify on every dev call and target (${name})`, () => {
+    it(`words every dev call and target as explain does (${name})`, () => {
       const engine = compileEngine(rules, concept);
       // A date with open and closed calls, so deadline-based rules fire both ways.
       const now = new Date('2025-03-01T00:00:00Z');
       const expected = plainRows(engine, now);
       const actual = calls.map((call) => {
         const f = callFacts(call, engine.city, { now });
-        return explainRows(engine, f, engine.score(f));
+        return reasonRows(engine, f, engine.score(f));
       });
       expect(actual.flat().length).toBeGreaterThan(100);
       expect(actual).toEqual(expected);

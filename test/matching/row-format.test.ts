@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseImportFile } from '../../src/calls/import-jsonl.ts';
 import { compileEngine } from '../../src/matching/engine.ts';
-import { explain } from '../../src/matching/explain.ts';
 import { callFacts } from '../../src/matching/facts.ts';
+import { reasonRows } from '../../src/matching/reason-rows.ts';
 import type { RuleSetInput } from '../../src/matching/rules-schema.ts';
 import { matchRowFormat } from '../../src/matching/signature.ts';
 import { fromPackage } from '../../src/paths.ts';
@@ -12,8 +12,9 @@ import { concept, sampleRules } from './helpers.ts';
 
 /**
  * Stored match rows are only rewritten when a call's signature changes, and the signature
- * includes `matchRowFormat`. So a change to what `explain` writes must come with a new format
- * version, or stored rows keep the old wording forever. Register the output of each version
+ * includes `matchRowFormat`. So a change to what a row stores (score, eligibility, the reason
+ * lines) must come with a new format version, or stored rows keep the old wording forever.
+ * Up to 4 the hash covered the full explanation, which rows stored until then. Register the output of each version
  * here (the hash printed by a failing run) when you bump it. (Editing this test's rules or calls
  * changes the hash too: then re-register it under the same version.)
  */
@@ -21,10 +22,11 @@ const outputs: Record<number, string> = {
   2: '2260f4a9344b01b5',
   3: '92c8481abcf050f0',
   4: 'f99b7f234e8e8ea2',
+  5: '3d339477129854d2',
 };
 
 // A fixed rule set (not the default one, whose edits are versioned by their own hashes) with
-// each effect kind, so every part of an explanation is produced.
+// each effect kind, so every kind of reason line is produced.
 const rules: RuleSetInput = {
   ...sampleRules,
   rules: [
@@ -42,7 +44,7 @@ const rules: RuleSetInput = {
   ],
 };
 
-describe('the stored explanation format', () => {
+describe('the stored match row format', () => {
   it('is registered under the current format version', () => {
     const engine = compileEngine(rules, concept);
     const calls = parseImportFile(readFileSync(fromPackage('eval', 'dev', 'calls.jsonl'), 'utf8')).calls;
@@ -50,16 +52,12 @@ describe('the stored explanation format', () => {
     const hash = createHash('sha256');
     for (const { call } of calls.slice(0, 40)) {
       const f = callFacts(call, engine.city, { now });
-      const sc = engine.score(f);
-      for (const t of engine.targets) {
-        if (sc.scores[t.index]! >= engine.scoring.minScore)
-          hash.update(JSON.stringify(explain(engine, f, sc, t.index)));
-      }
+      for (const row of reasonRows(engine, f, engine.score(f))) hash.update(JSON.stringify(row));
     }
     const actual = hash.digest('hex').slice(0, 16);
     expect(
       outputs[matchRowFormat],
-      `explanations changed: bump matchRowFormat and register ${actual} under it`,
+      `stored rows changed: bump matchRowFormat and register ${actual} under it`,
     ).toBe(actual);
   });
 });
