@@ -20,7 +20,7 @@ describe('pipeline: crawl → match', () => {
     });
     expect(run.newCount).toBeGreaterThan(0);
     const s = ctx.dbh.sqlite;
-    const pending = s.prepare('select count(*) as n from calls where needs_match = 1').get() as { n: number };
+    const pending = s.prepare('select count(*) as n from match_queue').get() as { n: number };
     expect(pending.n).toBe(0);
     const matched = s.prepare('select count(distinct call_id) as n from matches').get() as { n: number };
     expect(matched.n).toBeGreaterThan(0);

@@ -46,14 +46,11 @@ export const calls = sqliteTable(
     delistedAt: text('delisted_at'),
     /** The source's cheap change signal from its listing (EU checksum, FDB card hash); decides detail fetches. */
     listFingerprint: text('list_fingerprint'),
-    /** Set when content changed since the last match run; cleared by the matcher. */
-    needsMatch: integer('needs_match', { mode: 'boolean' }).notNull().default(true),
   },
   (t) => [
     index('calls_source_idx').on(t.source),
     index('calls_status_idx').on(t.status),
     index('calls_next_deadline_idx').on(t.nextDeadline),
-    index('calls_needs_match_idx').on(t.needsMatch),
   ],
 );
 

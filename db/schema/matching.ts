@@ -33,11 +33,22 @@ export const matches = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.callId, t.target] }),
-    index('matches_target_score_idx').on(t.target, t.score),
     // Ranked lists per target read eligible, then unclear calls, each by score: in index order.
     index('matches_target_eligibility_score_idx').on(t.target, t.eligibility, t.score, t.callId),
   ],
 );
+
+/**
+ * Calls new or changed (content, or dropped from their source's listing) since their last
+ * match, with the content hash that was stored. The matcher deletes a call's row once it matched
+ * that content. A table of its own: clearing a flag in `calls` rewrote a long row per call.
+ */
+export const matchQueue = sqliteTable('match_queue', {
+  callId: text('call_id')
+    .primaryKey()
+    .references(() => calls.id, { onDelete: 'cascade' }),
+  contentHash: text('content_hash').notNull(),
+});
 
 /**
  * Per call: a signature of everything its match rows were computed from (call content, the

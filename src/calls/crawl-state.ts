@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { callChanges, calls } from '../../db/schema/index.ts';
+import { callChanges, calls, matchQueue } from '../../db/schema/index.ts';
 import type { Call } from '../domain/call.ts';
 
 /** A stored call's crawl bookkeeping: history, fingerprint, last seen, no longer listed. */
@@ -69,9 +69,16 @@ export function markDelisted(
   if (candidates.length === 0) return [];
   db.transaction((tx) => {
     for (const ids of chunk(candidates, 500)) {
-      tx.update(calls)
-        .set({ delistedAt: now.toISOString(), needsMatch: true })
-        .where(inArray(calls.id, ids))
+      tx.update(calls).set({ delistedAt: now.toISOString() }).where(inArray(calls.id, ids)).run();
+      // Queued for the matcher like a changed call.
+      tx.insert(matchQueue)
+        .select(
+          tx
+            .select({ callId: calls.id, contentHash: calls.contentHash })
+            .from(calls)
+            .where(inArray(calls.id, ids)),
+        )
+        .onConflictDoUpdate({ target: matchQueue.callId, set: { contentHash: sql`excluded.content_hash` } })
         .run();
     }
   });

@@ -54,8 +54,8 @@ export function insertParams(
 const insertCallSql = `INSERT INTO calls (id, source, source_id, funder, operator, programme, identifier, title,
   summary, description, description_html, url, language, opening_date, status, source_status, next_deadline,
   budget, funding_rate, applicant_types, applicants_text, countries, nuts, keywords, notices, fetched_at,
-  source_url, content_hash, attribution, raw, first_seen_at, last_seen_at, updated_at, delisted_at, needs_match)
-  VALUES (${Array(33).fill('?').join(', ')}, NULL, 1)`;
+  source_url, content_hash, attribution, raw, first_seen_at, last_seen_at, updated_at, delisted_at)
+  VALUES (${Array(33).fill('?').join(', ')}, NULL)`;
 
 /**
  * The statements of the hot paths (a new or unchanged call), prepared once per connection:
@@ -69,6 +69,11 @@ function makeStatements(sqlite: Database.Database) {
     touchUnchanged: sqlite.prepare(
       `UPDATE calls SET last_seen_at = ?, fetched_at = ?, source_url = ?, raw = ?, delisted_at = NULL,
        next_deadline = ? WHERE id = ?`,
+    ),
+    /** Queues a call for the matcher with the content it has now (see `match_queue`). */
+    queueMatch: sqlite.prepare(
+      `INSERT INTO match_queue (call_id, content_hash) VALUES (?, ?)
+       ON CONFLICT (call_id) DO UPDATE SET content_hash = excluded.content_hash`,
     ),
     deleteDeadlines: sqlite.prepare('DELETE FROM call_deadlines WHERE call_id = ?'),
     insertDeadline: sqlite.prepare(

@@ -216,6 +216,7 @@ export function upsertCall(db: Db, input: Call, options: UpsertOptions = {}): Up
     const stored = st.storedHash.get(call.id) as { content_hash: string } | undefined;
     if (!stored) {
       st.insertCall.run(...insertParams(call.id, columns, now));
+      st.queueMatch.run(call.id, hash);
       writeDeadlines();
       return 'new';
     }
@@ -250,10 +251,8 @@ export function upsertCall(db: Db, input: Call, options: UpsertOptions = {}): Up
           .run();
       }
     }
-    db.update(calls)
-      .set({ ...columns, needsMatch: true })
-      .where(eq(calls.id, call.id))
-      .run();
+    db.update(calls).set(columns).where(eq(calls.id, call.id)).run();
+    st.queueMatch.run(call.id, hash);
     writeDeadlines();
     return 'changed';
   })();

@@ -5,8 +5,6 @@ import type { MatchableCall } from './facts.ts';
 /** A call as the matcher reads it, with the content hash that keys the token cache. */
 export interface LoadedCall extends MatchableCall {
   contentHash: string;
-  /** New or changed since its last match. */
-  needsMatch: boolean;
 }
 
 interface Row {
@@ -28,11 +26,10 @@ interface Row {
   nuts: string;
   keywords: string;
   content_hash: string;
-  needs_match: number;
 }
 
 const columns = `id, source, programme, identifier, funder, title, summary, description, language, status, budget,
-  funding_rate, applicant_types, applicants_text, countries, nuts, keywords, content_hash, needs_match`;
+  funding_rate, applicant_types, applicants_text, countries, nuts, keywords, content_hash`;
 
 /**
  * Rows of `<sql> (?, ?, …) <suffix>` for many ids, in chunks of 500 (SQLite's limit on bound
@@ -121,6 +118,5 @@ function toCall(r: Row, dls: ReadonlyMap<string, Deadline[]>): LoadedCall {
     nuts: JSON.parse(r.nuts),
     keywords: JSON.parse(r.keywords),
     contentHash: r.content_hash,
-    needsMatch: r.needs_match === 1,
   };
 }

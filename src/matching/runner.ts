@@ -58,13 +58,6 @@ interface LightRow {
   content_hash: string;
   language: string;
   applicants_text: string | null;
-  needs_match: number;
-}
-
-/** A call of a run, with what clearing its `needs_match` needs. */
-interface RunCall {
-  entry: CachedCall;
-  row: { id: string; content_hash: string; needs_match: boolean };
 }
 
 /** Calls kept tokenised at most; beyond, the cache is emptied at the start of a run. */
@@ -75,21 +68,16 @@ const cacheCap = 200_000;
  * hash, language and applicants text are read for every call, full rows only for new or changed
  * calls (in id order, like a full read).
  */
-function callsForRun(sqlite: Database.Database, ids?: readonly string[]): RunCall[] {
+function callsForRun(sqlite: Database.Database, ids?: readonly string[]): CachedCall[] {
   // Nothing cached and every call wanted (the first run after a start): one pass over the full
   // rows. The light columns sit behind the long texts in a row, so reading them first would
   // cost a second walk over every text's pages.
   if (!ids && docCache.size === 0) {
-    const run: RunCall[] = [];
-    forEachCallForMatching(sqlite, undefined, (c) => {
-      run.push({
-        entry: cacheCall(c),
-        row: { id: c.id, content_hash: c.contentHash, needs_match: c.needsMatch },
-      });
-    });
+    const run: CachedCall[] = [];
+    forEachCallForMatching(sqlite, undefined, (c) => run.push(cacheCall(c)));
     return run;
   }
-  const sql = 'SELECT id, content_hash, language, applicants_text, needs_match FROM calls';
+  const sql = 'SELECT id, content_hash, language, applicants_text FROM calls';
   const light = ids
     ? selectIn<LightRow>(sqlite, `${sql} WHERE id IN`, ids)
     : (sqlite.prepare(`${sql} ORDER BY id`).all() as LightRow[]);
@@ -111,9 +99,7 @@ function callsForRun(sqlite: Database.Database, ids?: readonly string[]): RunCal
   );
   return light.flatMap((r) => {
     const entry = docCache.get(r.id);
-    return entry
-      ? [{ entry, row: { id: r.id, content_hash: r.content_hash, needs_match: r.needs_match === 1 } }]
-      : [];
+    return entry ? [entry] : [];
   });
 }
 
@@ -152,7 +138,7 @@ interface SigRow {
 /**
  * Scores stored calls for every target and brings their rows in `matches` up to date (pairs
  * scoring at least `minScore`, excluded ones included so their reason is visible), then clears
- * `needs_match`. All calls when `callIds` is omitted. A call's rows depend only on the call,
+ * their `match_queue` entries. All calls when `callIds` is omitted. A call's rows depend only on the call,
  * the rule set and the day, so an incremental run gives the same rows as a full one.
  *
  * Every call is scored on every run; a call whose signature (`match_state`) is unchanged keeps
@@ -180,14 +166,14 @@ function matchSome(ctx: AppContext, options: { callIds?: string[]; now?: Date })
     ? selectIn<SigRow>(
         s,
         `${sigSql} WHERE call_id IN`,
-        run.map((r) => r.entry.call.id),
+        run.map((entry) => entry.call.id),
       )
     : (s.prepare(sigSql).all() as SigRow[]);
   const stored = new Map(sigs.map((r) => [r.call_id, r.signature]));
 
   const t1 = performance.now();
   const changed: ChangedCall[] = [];
-  for (const { entry } of run) {
+  for (const entry of run) {
     const f = callFacts(entry.call, engine.city, { now }, entry.docs, entry.memo);
     const sc = engine.score(f);
     const sig = signatureOf(engine, entry, f, sc);
@@ -196,21 +182,35 @@ function matchSome(ctx: AppContext, options: { callIds?: string[]; now?: Date })
 
   const t2 = performance.now();
   const matchedAt = now.toISOString();
-  const clear = s.prepare('UPDATE calls SET needs_match = 0 WHERE id = ? AND content_hash = ?');
+  const queued = queuedHashes(s, options.callIds);
+  // Only the content matched here leaves the queue: a call changed since it was read stays.
+  const dequeue = s.prepare('DELETE FROM match_queue WHERE call_id = ? AND content_hash = ?');
   let written = 0;
   s.transaction(() => {
     written = writeChangedRows(s, engine, changed, version, matchedAt);
-    for (const { row } of run) if (row.needs_match) clear.run(row.id, row.content_hash);
+    for (const { call } of run) {
+      const hash = queued.get(call.id);
+      if (hash === call.contentHash) dequeue.run(call.id, hash);
+    }
   })();
   const t3 = performance.now();
   return {
     calls: run.length,
-    rows: countRows(s, options.callIds && run.map((r) => r.entry.call.id)),
+    rows: countRows(s, options.callIds && run.map((entry) => entry.call.id)),
     changedCalls: changed.length,
     writtenRows: written,
     ruleVersion: version,
     ms: { read: Math.round(t1 - t0), score: Math.round(t2 - t1), write: Math.round(t3 - t2) },
   };
+}
+
+/** Content hashes of the queued calls among `ids` (all when omitted). */
+function queuedHashes(s: Database.Database, ids?: readonly string[]): Map<string, string> {
+  const sql = 'SELECT call_id, content_hash FROM match_queue';
+  const rows = ids
+    ? selectIn<{ call_id: string; content_hash: string }>(s, `${sql} WHERE call_id IN`, ids)
+    : (s.prepare(sql).all() as { call_id: string; content_hash: string }[]);
+  return new Map(rows.map((r) => [r.call_id, r.content_hash]));
 }
 
 function countRows(s: Database.Database, ids?: string[]): number {
@@ -236,7 +236,7 @@ export async function warmMatching(
   let done = 0;
   for (let i = 0; i < ids.length; i += slice) {
     if (options.signal?.aborted) break;
-    for (const { entry } of callsForRun(ctx.dbh.sqlite, ids.slice(i, i + slice))) {
+    for (const entry of callsForRun(ctx.dbh.sqlite, ids.slice(i, i + slice))) {
       engine.score(
         callFacts(entry.call, engine.city, { now: options.now ?? new Date() }, entry.docs, entry.memo),
       );
@@ -252,11 +252,11 @@ export function isWarm(callId: string, contentHash: string): boolean {
   return docCache.get(callId)?.key.startsWith(`${contentHash}|`) ?? false;
 }
 
-/** Re-matches the calls that are new or changed since their last match (`needs_match`). */
+/** Re-matches the calls that are new or changed since their last match (`match_queue`). */
 export function matchPending(ctx: AppContext, options: { now?: Date } = {}): MatchRunResult {
-  const ids = (
-    ctx.dbh.sqlite.prepare('SELECT id FROM calls WHERE needs_match = 1').all() as { id: string }[]
-  ).map((r) => r.id);
+  const ids = (ctx.dbh.sqlite.prepare('SELECT call_id FROM match_queue').all() as { call_id: string }[]).map(
+    (r) => r.call_id,
+  );
   if (ids.length === 0) {
     const ruleVersion = getActiveRuleSet(ctx).version;
     return {

@@ -87,13 +87,13 @@ describe('call store', () => {
     });
     expect([firstSeenAt, lastSeenAt, delistedAt]).toEqual([now.toISOString(), now.toISOString(), null]);
     const row = dbh.sqlite
-      .prepare('SELECT needs_match, next_deadline, list_fingerprint FROM calls WHERE id = ?')
+      .prepare('SELECT next_deadline, list_fingerprint FROM calls WHERE id = ?')
       .get(full.id);
-    expect(row).toEqual({
-      needs_match: 1,
-      next_deadline: '2026-06-01T15:00:00.000Z',
-      list_fingerprint: null,
-    });
+    expect(row).toEqual({ next_deadline: '2026-06-01T15:00:00.000Z', list_fingerprint: null });
+    // Queued for the matcher with the content it has.
+    expect(dbh.sqlite.prepare('SELECT call_id, content_hash FROM match_queue').all()).toEqual([
+      { call_id: full.id, content_hash: stored.provenance.contentHash },
+    ]);
 
     dbh.sqlite.prepare("UPDATE calls SET delisted_at = '2026-05-01T07:00:00.000Z' WHERE id = ?").run(full.id);
     const later = new Date('2026-05-02T06:00:00Z');

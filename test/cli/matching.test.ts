@@ -60,7 +60,7 @@ describe('foerdermatch import / match / rank (real process)', () => {
         .prepare("select target, eligibility from matches where call_id = 'eu-ft:tt' order by score desc")
         .all() as { target: string; eligibility: string }[];
       expect(rows[0]).toEqual({ target: 'staedtepartnerschaften', eligibility: 'eligible' });
-      const pending = db.prepare('select count(*) as n from calls where needs_match = 1').get() as {
+      const pending = db.prepare('select count(*) as n from match_queue').get() as {
         n: number;
       };
       expect(pending.n).toBe(0);

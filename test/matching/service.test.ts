@@ -113,7 +113,7 @@ describe('rule set versions', () => {
 describe('matching stored calls', () => {
   const open = useTestContext();
 
-  it('writes explained matches and clears needs_match', () => {
+  it('writes matches with their reasons and empties the match queue', () => {
     const ctx = open();
     seed(ctx);
     const r = matchCalls(ctx, { now });
@@ -140,9 +140,23 @@ describe('matching stored calls', () => {
     expect(eic.every((m) => m.eligibility === 'excluded' && m.reason.startsWith('Ausgeschlossen:'))).toBe(
       true,
     );
-    expect(ctx.dbh.sqlite.prepare('SELECT COUNT(*) AS n FROM calls WHERE needs_match = 1').get()).toEqual({
+    expect(ctx.dbh.sqlite.prepare('SELECT COUNT(*) AS n FROM match_queue').get()).toEqual({
       n: 0,
     });
+  });
+
+  it('leaves a call queued when the queue holds content other than what the run matched', () => {
+    const ctx = open();
+    seed(ctx);
+    // As if a crawl in another process changed the call after the run had read it.
+    ctx.dbh.sqlite
+      .prepare("UPDATE match_queue SET content_hash = 'changed-meanwhile' WHERE call_id = 'eu-ft:EIC-1'")
+      .run();
+    matchCalls(ctx, { now });
+    expect(ctx.dbh.sqlite.prepare('SELECT call_id, content_hash FROM match_queue').all()).toEqual([
+      { call_id: 'eu-ft:EIC-1', content_hash: 'changed-meanwhile' },
+    ]);
+    expect(matchPending(ctx, { now }).calls).toBe(1);
   });
 
   it('an incremental re-match gives the same rows as a full one', () => {

@@ -58,12 +58,12 @@ describe('writing match rows', () => {
     expect(rowsOf(cold).length).toBe(first.rows);
     // The secondary indexes are back, as the migrations made them, and the file is sound.
     expect(schemaOf(cold)).toEqual(schemaBefore);
-    expect(schemaOf(cold).filter((r) => r.type === 'index').length).toBe(3);
+    expect(schemaOf(cold).filter((r) => r.type === 'index').length).toBe(2);
     expect(cold.dbh.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
     const state = (ctx: AppContext) =>
       ctx.dbh.sqlite.prepare('SELECT call_id, signature FROM match_state ORDER BY call_id').all();
     expect(state(cold)).toEqual(state(stepwise));
-    expect(cold.dbh.sqlite.prepare('SELECT count(*) AS n FROM calls WHERE needs_match = 1').get()).toEqual({
+    expect(cold.dbh.sqlite.prepare('SELECT count(*) AS n FROM match_queue').get()).toEqual({
       n: 0,
     });
     // The next run finds nothing to write.
@@ -86,7 +86,7 @@ describe('writing match rows', () => {
     ).toThrow('fails after the fill');
     expect(ctx.dbh.sqlite.prepare('SELECT count(*) AS n FROM matches').get()).toEqual({ n: 0 });
     expect(schemaOf(ctx)).toEqual(schemaBefore);
-    expect(ctx.dbh.sqlite.prepare('SELECT count(*) AS n FROM calls WHERE needs_match = 1').get()).toEqual({
+    expect(ctx.dbh.sqlite.prepare('SELECT count(*) AS n FROM match_queue').get()).toEqual({
       n: calls.length,
     });
   });
