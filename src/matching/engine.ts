@@ -149,7 +149,6 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
   const bmStart = Int32Array.from(start);
   const bmTargets = Int32Array.from(bmT);
   const bmWeights = Float64Array.from(bmW);
-  const termCache = new WeakMap<CallFacts, { word: string; rows: Float64Array[] }[]>();
 
   const headWeight = scoring.headWeight;
   const scratch = {
@@ -206,52 +205,44 @@ export function compileEngine(input: RuleSet | unknown, concept: Concept): Engin
       return bm25All(f)[target]!;
     },
     textTerms(f, target, limit = 5) {
-      // Per call once: the call's words whose stem has a profile weight (shown as the call's own
-      // word at its first occurrence, not the stem), grouped by word (a word's German and English
-      // stems), with the stems' dense weight rows. Per target then one pass over this short list.
-      let hits = termCache.get(f);
-      if (!hits) {
-        hits = [];
-        const index = new Map<string, number>();
-        const doc = f.docs.text;
-        const stems = doc.stems;
-        for (let si = 0; si < stems.length; si++) {
-          const st = stems[si]!;
-          if (st > maxStem || rowOf[st]! < 0) continue;
-          const word = doc.word(doc.first(si));
-          const row = dense[rowOf[st]!]!;
-          const at = index.get(word);
-          if (at === undefined) {
-            index.set(word, hits.length);
-            hits.push({ word, rows: [row] });
-          } else hits[at]!.rows.push(row);
-        }
-        termCache.set(f, hits);
-      }
-      // The best `limit` words by rounded weight, then by word: kept in order while scanning
-      // (a candidate goes after equal ones, as a stable sort of all would place it).
-      const top: { term: string; weight: number }[] = [];
-      for (const { word, rows } of hits) {
-        let best: number | undefined;
-        for (const row of rows) {
-          const w = row[target]!;
-          // NaN marks a stem that is not in this target's profile.
-          if (Number.isNaN(w)) continue;
-          best = Math.max(best ?? 0, w);
-        }
-        if (best === undefined) continue;
-        const c = { term: word, weight: Math.round(best * 100) / 100 };
-        let i = top.length;
-        while (i > 0) {
-          const e = top[i - 1]!;
-          if ((c.weight - e.weight || e.term.localeCompare(c.term)) > 0) i--;
+      // The call's words whose stem has a weight in this target's profile, each shown as the
+      // call's own word at the stem's first occurrence (so a word's German and English stems
+      // count as one word, with the larger weight): the best `limit` by rounded weight, then by
+      // word. One pass over the doc's stems per target, keeping only the best few: rows are made
+      // for ~5 targets of every call, and a list of all weighted words per call cost more.
+      const doc = f.docs.text;
+      const stems = doc.stems;
+      const top: { term: string; weight: number; token: number }[] = [];
+      for (let si = 0; si < stems.length; si++) {
+        const st = stems[si]!;
+        if (st > maxStem) continue;
+        const r = rowOf[st]!;
+        if (r < 0) continue;
+        const w = dense[r]![target]!;
+        // NaN marks a stem that is not in this target's profile.
+        if (Number.isNaN(w)) continue;
+        const weight = Math.round(Math.max(0, w) * 100) / 100;
+        const at = doc.first(si);
+        const token = doc.tokenIdAt(at);
+        let i = 0;
+        while (i < top.length && top[i]!.token !== token) i++;
+        if (i < top.length) {
+          // The word's other stem: keep the larger weight, and its place among the others.
+          if (weight <= top[i]!.weight) continue;
+          top.splice(i, 1);
+        } else if (top.length === limit && weight < top[limit - 1]!.weight) continue;
+        const c = { term: doc.word(at), weight, token };
+        let j = top.length;
+        while (j > 0) {
+          const e = top[j - 1]!;
+          if ((c.weight - e.weight || e.term.localeCompare(c.term)) > 0) j--;
           else break;
         }
-        if (i >= limit) continue;
-        top.splice(i, 0, c);
+        if (j >= limit) continue;
+        top.splice(j, 0, c);
         if (top.length > limit) top.pop();
       }
-      return top;
+      return top.map(({ term, weight }) => ({ term, weight }));
     },
   };
 }

@@ -226,6 +226,11 @@ export class TextDoc {
     return this.buf[this.p0 + this.buf[this.st0 + i]!]!;
   }
 
+  /** The token id at a token position. */
+  tokenIdAt(position: number): number {
+    return this.buf[this.t0 + position]!;
+  }
+
   /** The folded token at a token position. */
   token(position: number): string {
     return tokenVocab.texts[this.buf[this.t0 + position]!]!;
