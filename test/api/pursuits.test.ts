@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../src/app.ts';
 import { upsertCall } from '../../src/calls/store.ts';
 import type { AppContext } from '../../src/context.ts';
+import { berlin, dateInZone } from '../../src/domain/time.ts';
 import { sampleCall } from '../helpers/calls.ts';
 import { useTestContext } from '../helpers/context.ts';
 import { principal } from '../helpers/pursuits.ts';
@@ -208,7 +209,8 @@ describe('/api/pursuits: CRUD, moves, filters, CSV and who may do what', () => {
     ).toBe(true);
     expect((await list('?measure=wirtschaft-2')).map((p) => p.id)).toEqual([past.id]);
     expect((await list('?deadlineMissed=true')).map((p) => p.id)).toEqual([past.id]);
-    const d = new Date(Date.now() + 60 * day).toISOString().slice(0, 10);
+    // The filter takes Berlin days (near midnight UTC, Berlin is a day further).
+    const d = dateInZone(Date.now() + 60 * day, berlin);
     expect((await list(`?deadlineFrom=${d}&deadlineTo=${d}`)).map((p) => p.call.id)).toEqual(['eu-ft:LATER']);
     const bad = await app.inject({ url: '/api/pursuits?status=gewonnen', headers: bearer(anna) });
     expect(bad.statusCode).toBe(400);
