@@ -55,4 +55,34 @@ describe('call page wording', () => {
     expect(en).toMatch(/Applicant types [^<]*municipality/);
     expect(en).toMatch(/Language German/);
   });
+
+  it('words the rules that fired in the page language: their effect, the facts they found, English rule names', async () => {
+    // The demo call that fits best anywhere: its first target's explanation is open on the page.
+    const best = ctx.dbh.sqlite
+      .prepare(
+        "select call_id from matches where eligibility = 'eligible' order by score desc, call_id limit 1",
+      )
+      .pluck()
+      .get() as string;
+    const de = text((await client.get(`/calls/${encodeURIComponent(best)}?lang=de`)).body);
+    const fired = de.slice(de.indexOf('Regeln, die gegriffen haben'));
+    expect(fired).toMatch(/\(\+\d+ Punkte\)/);
+    expect(fired).not.toMatch(/\d points\)/);
+    expect(fired).toMatch(/(Text|Titel|Programm|Quelle|Schlagwörter): /);
+    expect(fired).not.toMatch(/\b(programme|keywords|applicantTypes|source): /);
+
+    const en = text((await client.get(`/calls/${encodeURIComponent(best)}?lang=en`)).body);
+    const firedEn = en.slice(en.indexOf('Rules that fired'));
+    expect(firedEn).toMatch(/\(\+\d+ points\)/);
+    // Rule names with an English name appear in English.
+    const named = ctx.dbh.sqlite
+      .prepare('select rules from rule_set_versions where active = 1')
+      .pluck()
+      .get() as string;
+    const englishNames = (JSON.parse(named).rules as { name: string; nameEn?: string }[]).filter(
+      (r) => r.nameEn && r.nameEn !== r.name && firedEn.includes(r.nameEn),
+    );
+    expect(englishNames.length).toBeGreaterThan(0);
+    for (const r of englishNames) expect(firedEn).not.toContain(`${r.name} (`);
+  });
 });

@@ -9,10 +9,11 @@ import { AppError } from '../../errors.ts';
 import { matchesOfCall } from '../../matches/list.ts';
 import type { ConditionOutcome } from '../../matching/engine.ts';
 import type { Explanation } from '../../matching/explain.ts';
-import { explainTargets } from '../../matching/service.ts';
+import type { Rule } from '../../matching/rules-schema.ts';
+import { explainTargets, getActiveRuleSet } from '../../matching/service.ts';
 import { sourceHealth } from '../../sources/status.ts';
 import { DeadlineText, EligibilityBadge, formatDateTime, StatusBadge } from '../components.tsx';
-import { isLanguage } from '../i18n/call-terms.ts';
+import { isCallFact, isLanguage } from '../i18n/call-terms.ts';
 import { fieldPagePath, measurePagePath } from '../links.ts';
 import { sendPage } from '../render.tsx';
 import type { View } from '../view.ts';
@@ -60,7 +61,16 @@ function Outcome({ o }: { o: ConditionOutcome }) {
   );
 }
 
-function Why({ view, e }: { view: View; e: Explanation }) {
+/** A fired rule's effect in the page's language, from the active rule (the explanation words it in English). */
+function effectOf(view: View, rule: Rule | undefined, fallback: string): string {
+  const e = rule?.effect;
+  if (e?.type === 'add')
+    return view.t('call.effectPoints', { points: `${e.points >= 0 ? '+' : ''}${e.points}` });
+  if (e?.type === 'multiply') return `×${e.factor}`;
+  return fallback;
+}
+
+function Why({ view, e, rules }: { view: View; e: Explanation; rules: ReadonlyMap<string, Rule> }) {
   const { t } = view;
   return (
     <div class="why">
@@ -69,16 +79,20 @@ function Why({ view, e }: { view: View; e: Explanation }) {
         <>
           <h4>{t('call.rulesFired')}</h4>
           <ul>
-            {e.rules.map((r) => (
-              <li>
-                <strong>{r.name}</strong> ({r.effect}){' '}
-                {r.evidence.map((ev) => (
-                  <span class="evidence">
-                    {ev.fact}: {ev.found.join(', ')}
-                  </span>
-                ))}
-              </li>
-            ))}
+            {e.rules.map((r) => {
+              const rule = rules.get(r.id);
+              return (
+                <li>
+                  <strong>{view.lang === 'en' ? (rule?.nameEn ?? r.name) : r.name}</strong> (
+                  {effectOf(view, rule, r.effect)}){' '}
+                  {r.evidence.map((ev) => (
+                    <span class="evidence">
+                      {isCallFact(ev.fact) ? t(`fact.${ev.fact}`) : ev.fact}: {ev.found.join(', ')}
+                    </span>
+                  ))}
+                </li>
+              );
+            })}
           </ul>
         </>
       )}
@@ -160,6 +174,7 @@ export function callPages(ctx: AppContext): FastifyPluginAsyncZod {
         );
         // Made now (rows store the reason lines only); "why not" for the best few targets.
         const targets = matches.map((m) => m.target);
+        const ruleById = new Map(getActiveRuleSet(ctx).rules.rules.map((r) => [r.id, r]));
         const explained = new Map([
           ...explainTargets(ctx, call.id, targets.slice(0, EXPLAINED_TARGETS), { whyNot: true }),
           ...explainTargets(ctx, call.id, targets.slice(EXPLAINED_TARGETS)),
@@ -354,7 +369,7 @@ export function callPages(ctx: AppContext): FastifyPluginAsyncZod {
                         </h3>
                         <details open={m === matches[0]}>
                           <summary>{t('call.why')}</summary>
-                          <Why view={view} e={e} />
+                          <Why view={view} e={e} rules={ruleById} />
                         </details>
                       </li>
                     );
