@@ -98,13 +98,17 @@ export function explainMatch(
   target: string,
   options: { now?: Date } = {},
 ): Explanation {
+  if (!activeEngine(ctx).engine.targetIndex.has(target))
+    throw new AppError('NOT_FOUND', `unknown action field or measure "${target}"`);
   return explainTargets(ctx, callId, [target], { ...options, whyNot: true }).get(target)!;
 }
 
 /**
  * Explanations of one call for several targets, computed now with the active rules (stored
  * rows keep only the reason lines): the call is read and scored once. `whyNot` adds, for each
- * rule of a target that did not fire, the failing part of its condition.
+ * rule of a target that did not fire, the failing part of its condition. A target the active
+ * concept no longer has (a stored row from before a concept change, until the next full
+ * re-match) gets no explanation: its row still shows with its stored reason.
  */
 export function explainTargets(
   ctx: AppContext,
@@ -112,22 +116,21 @@ export function explainTargets(
   targets: readonly string[],
   options: { now?: Date; whyNot?: boolean } = {},
 ): Map<string, Explanation> {
-  if (targets.length === 0) return new Map();
   const { engine } = activeEngine(ctx);
-  const indexes = targets.map((target) => {
-    const t = engine.targetIndex.get(target);
-    if (!t) throw new AppError('NOT_FOUND', `unknown action field or measure "${target}"`);
-    return t.index;
-  });
+  const known = targets.filter((target) => engine.targetIndex.has(target));
+  if (known.length === 0) return new Map();
   const [call] = loadCallsForMatching(ctx.dbh.sqlite, [callId]);
   if (!call) throw new AppError('NOT_FOUND', `unknown call "${callId}"`);
   const [f] = factsFor(engine, [call], options.now ?? new Date());
   const sc = engine.score(f!);
   const evidenceCache = new Map();
   return new Map(
-    targets.map((target, i) => [
+    known.map((target) => [
       target,
-      explain(engine, f!, sc, indexes[i]!, { whyNot: options.whyNot, evidenceCache }),
+      explain(engine, f!, sc, engine.targetIndex.get(target)!.index, {
+        whyNot: options.whyNot,
+        evidenceCache,
+      }),
     ]),
   );
 }

@@ -197,7 +197,10 @@ export function callRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   };
 }
 
-/** The call's stored matches, each with its explanation made now (rows store the reason lines only). */
+/**
+ * The call's stored matches, each with its explanation made now (rows store the reason lines
+ * only); null for a target the active concept no longer has (its row stays until a re-match).
+ */
 function explainedMatches(ctx: AppContext, callId: string) {
   const rows = matchesOfCall(ctx, callId);
   const explained = explainTargets(
@@ -205,5 +208,5 @@ function explainedMatches(ctx: AppContext, callId: string) {
     callId,
     rows.map((m) => m.target),
   );
-  return rows.map((m) => ({ ...m, explanation: explained.get(m.target) }));
+  return rows.map((m) => ({ ...m, explanation: explained.get(m.target) ?? null }));
 }

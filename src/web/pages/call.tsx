@@ -359,7 +359,7 @@ export function callPages(ctx: AppContext): FastifyPluginAsyncZod {
                 <ul class="cards">
                   {matches.map((m) => {
                     const label = targetLabel(m.target, view);
-                    const e = explained.get(m.target)!;
+                    const e = explained.get(m.target);
                     return (
                       <li class="card">
                         <h3>
@@ -367,10 +367,14 @@ export function callPages(ctx: AppContext): FastifyPluginAsyncZod {
                           <span class="score">{t('card.fit', { score: Math.round(m.score) })}</span>{' '}
                           <EligibilityBadge view={view} eligibility={m.eligibility} />
                         </h3>
-                        <details open={m === matches[0]}>
-                          <summary>{t('call.why')}</summary>
-                          <Why view={view} e={e} rules={ruleById} />
-                        </details>
+                        {e ? (
+                          <details open={m === matches[0]}>
+                            <summary>{t('call.why')}</summary>
+                            <Why view={view} e={e} rules={ruleById} />
+                          </details>
+                        ) : (
+                          <p>{view.lang === 'en' && m.reasonEn ? m.reasonEn : m.reason}</p>
+                        )}
                       </li>
                     );
                   })}
