@@ -138,8 +138,8 @@ interface SigRow {
 /**
  * Scores stored calls for every target and brings their rows in `matches` up to date (pairs
  * scoring at least `minScore`, excluded ones included so their reason is visible), then clears
- * their `match_queue` entries. All calls when `callIds` is omitted. A call's rows depend only on the call,
- * the rule set and the day, so an incremental run gives the same rows as a full one.
+ * their `match_queue` entries. All calls when `callIds` is omitted. A call's rows depend only
+ * on the call, the rule set and the day, so an incremental run gives the same rows as a full one.
  *
  * Every call is scored on every run; a call whose signature (`match_state`) is unchanged keeps
  * its rows untouched, and of a changed call only the rows that differ are written. A row's
