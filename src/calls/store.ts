@@ -19,7 +19,7 @@ export type UpsertOutcome = 'new' | 'changed' | 'unchanged';
  * Fields whose changes are recorded in the history (and so reach the digest's "changed"
  * section). Provenance and the raw record change on every fetch and are not history.
  */
-const trackedFields = [
+export const trackedFields = [
   'title',
   'summary',
   'description',

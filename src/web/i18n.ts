@@ -4,6 +4,7 @@
  * templates escape everything they output.
  */
 import { callTermsDe, callTermsEn } from './i18n/call-terms.ts';
+import { changeTermsDe, changeTermsEn } from './i18n/change-terms.ts';
 import { manageDe, manageEn } from './i18n/manage.ts';
 import { pipelineDe, pipelineEn } from './i18n/pipeline.ts';
 
@@ -174,12 +175,13 @@ const de = {
   'call.notFound': 'Diesen Aufruf gibt es nicht.',
   'call.stage': 'Stufe',
   'call.changedField': 'Feld',
-  'call.old': 'vorher',
-  'call.new': 'nachher',
-  'call.when': 'wann',
+  'call.old': 'Vorher',
+  'call.new': 'Nachher',
+  'call.when': 'Wann',
   'call.showAllWhy': 'Alle Begründungen',
   ...manageDe,
   ...callTermsDe,
+  ...changeTermsDe,
   ...pipelineDe,
 } as const;
 
@@ -347,12 +349,13 @@ const en: Record<MessageKey, string> = {
   'call.notFound': 'There is no such call.',
   'call.stage': 'Stage',
   'call.changedField': 'Field',
-  'call.old': 'before',
-  'call.new': 'after',
-  'call.when': 'when',
+  'call.old': 'Before',
+  'call.new': 'After',
+  'call.when': 'When',
   'call.showAllWhy': 'All explanations',
   ...manageEn,
   ...callTermsEn,
+  ...changeTermsEn,
   ...pipelineEn,
 };
 

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../src/app.ts';
 import { createToken } from '../../src/auth/tokens.ts';
+import { upsertCall } from '../../src/calls/store.ts';
 import type { AppContext } from '../../src/context.ts';
 import { loadDemo } from '../../src/demo/load.ts';
 import { applicantTypes, deadlineStages } from '../../src/domain/enums.ts';
+import { sampleCall } from '../helpers/calls.ts';
 import { useTestContext } from '../helpers/context.ts';
 import { PageClient } from '../helpers/web-inject.ts';
 
@@ -84,5 +86,29 @@ describe('call page wording', () => {
     );
     expect(englishNames.length).toBeGreaterThan(0);
     for (const r of englishNames) expect(firedEn).not.toContain(`${r.name} (`);
+  });
+
+  it("lists a call's changes in words: field names, deadlines in Berlin time, applicant types by name", async () => {
+    const call = sampleCall({ id: 'eu-ft:CHANGED-1', sourceId: 'CHANGED-1' });
+    upsertCall(ctx.dbh.db, call);
+    upsertCall(ctx.dbh.db, {
+      ...call,
+      deadlines: [
+        { at: '2026-10-01T15:00:00.000Z', timeZone: 'Europe/Brussels', raw: 'x', stage: 'full-application' },
+      ],
+      applicantTypes: ['municipality', 'ngo'],
+    });
+    const de = text((await client.get(`/calls/${encodeURIComponent(call.id)}?lang=de`)).body);
+    const changes = de.slice(de.indexOf('Änderungen'), de.indexOf('Passung je'));
+    expect(changes).toContain('Fristen');
+    expect(changes).toContain('17.09.2026, 17:00');
+    expect(changes).toMatch(/01\.10\.2026, 17:00[^;]*\(Vollantrag\)/);
+    expect(changes).toContain('Antragstellertypen');
+    expect(changes).toContain('Kommune, Nichtregierungsorganisation');
+    expect(changes).not.toMatch(/deadlines|applicantTypes|"at"|\[/);
+
+    const en = text((await client.get(`/calls/${encodeURIComponent(call.id)}?lang=en`)).body);
+    expect(en).toMatch(/Deadlines [^<]*\(full application\)/);
+    expect(en).toContain('municipality, non-governmental organisation');
   });
 });

@@ -17,6 +17,7 @@ import { isCallFact, isLanguage } from '../i18n/call-terms.ts';
 import { fieldPagePath, measurePagePath } from '../links.ts';
 import { sendPage } from '../render.tsx';
 import type { View } from '../view.ts';
+import { ChangesTable } from './call-changes.tsx';
 import { AddToPipeline, ownerDefaults } from './pipeline-parts.tsx';
 
 /** How many targets get the full "why" (with the rules that did not fire) on the page. */
@@ -330,26 +331,7 @@ export function callPages(ctx: AppContext): FastifyPluginAsyncZod {
               {changes.length === 0 ? (
                 <p>{t('call.noHistory')}</p>
               ) : (
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('call.when')}</th>
-                      <th scope="col">{t('call.changedField')}</th>
-                      <th scope="col">{t('call.old')}</th>
-                      <th scope="col">{t('call.new')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {changes.map((c) => (
-                      <tr>
-                        <td>{formatDateTime(c.changedAt, berlin, view.lang)}</td>
-                        <td>{c.field}</td>
-                        <td>{short(c.oldValue)}</td>
-                        <td>{short(c.newValue)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <ChangesTable view={view} changes={changes} />
               )}
 
               <h2>{t('call.fit')}</h2>
