@@ -14,7 +14,8 @@ import { bm25Table, conceptTargets, type MatchTarget, profileStems, profileText 
 import type { Condition, Effect, Rule, RuleSet, Scoring } from './rules-schema.ts';
 import { parseRuleSet } from './rules-schema.ts';
 import { hashString } from './signature.ts';
-import { stemVocab, stopwords } from './text.ts';
+import { stopwords } from './text.ts';
+import { stemVocab } from './vocab.ts';
 
 export type { ConditionOutcome } from './engine/conditions.ts';
 export type { CallScores } from './engine/score.ts';

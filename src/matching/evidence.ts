@@ -1,4 +1,5 @@
-import { stems, tokenize } from './text.ts';
+import { tokenize } from './text.ts';
+import { stems } from './vocab.ts';
 
 /**
  * Words that are no evidence of a call's topic, kept out of the text relevance (the BM25 table

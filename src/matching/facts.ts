@@ -1,6 +1,7 @@
 import type { Concept } from '../concept/schema.ts';
 import { type Call, nextDeadline } from '../domain/call.ts';
 import { analyzeAll, type TextDoc } from './text.ts';
+import { callTexts } from './token-batch.ts';
 
 /** The city's own profile from the concept; rules can compare call facts with it. */
 export interface CityProfile {
@@ -126,25 +127,14 @@ export interface FactOptions {
   ignoreDeadlines?: boolean;
 }
 
+/** A call's docs by text fact, from docs in `textFacts` order. */
+export function docsByFact(docs: readonly TextDoc[]): Record<TextFact, TextDoc> {
+  return { text: docs[0]!, title: docs[1]!, applicants: docs[2]!, programme: docs[3]! };
+}
+
 /** The tokenised texts of a call: the expensive part, independent of rules and dates (cacheable). */
 export function analyzeCall(call: MatchableCall): Record<TextFact, TextDoc> {
-  const programme = call.programme ?? '';
-  const text = [
-    call.title,
-    call.summary,
-    call.description,
-    programme,
-    call.funder ?? '',
-    call.keywords.join('. '),
-    call.applicantsText ?? '',
-  ].join('\n');
-  const [t, title, applicants, prog] = analyzeAll([
-    text,
-    call.title,
-    call.applicantsText ?? '',
-    `${programme} ${call.identifier ?? ''}`,
-  ]);
-  return { text: t!, title: title!, applicants: applicants!, programme: prog! };
+  return docsByFact(analyzeAll(callTexts(call)));
 }
 
 export function callFacts(

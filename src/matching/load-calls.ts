@@ -65,12 +65,14 @@ export function loadCallsForMatching(sqlite: Database.Database, ids?: readonly s
  * Hands each call to `each` as it is read (in id order for all calls, in chunks otherwise), so
  * a caller that keeps only part of a call (the matcher keeps tokens, not texts) never holds all
  * texts at once: they die young instead of being promoted and copied by the garbage collector.
- * `each` must not use the connection (a statement is being iterated).
+ * `each` must not use the connection (a statement is being iterated). Reading all calls, `each`
+ * can stop it by returning false, and `after` starts it after that id.
  */
 export function forEachCallForMatching(
   sqlite: Database.Database,
   ids: readonly string[] | undefined,
-  each: (c: LoadedCall) => void,
+  each: (c: LoadedCall) => unknown,
+  after?: string,
 ): void {
   const dls = new Map<string, Deadline[]>();
   const addDeadlines = (
@@ -84,9 +86,17 @@ export function forEachCallForMatching(
   };
   const dlSql = 'SELECT call_id, at, time_zone, raw, stage FROM call_deadlines';
   if (!ids) {
-    addDeadlines(sqlite.prepare(`${dlSql} ORDER BY call_id, position`).all() as never);
-    for (const r of sqlite.prepare(`SELECT ${columns} FROM calls ORDER BY id`).iterate() as Iterable<Row>)
-      each(toCall(r, dls));
+    const from = after === undefined ? [] : [after];
+    const dlWhere = after === undefined ? '' : 'WHERE call_id > ?';
+    addDeadlines(sqlite.prepare(`${dlSql} ${dlWhere} ORDER BY call_id, position`).all(...from) as never);
+    const where = after === undefined ? '' : 'WHERE id > ?';
+    const rows = sqlite.prepare(`SELECT ${columns} FROM calls ${where} ORDER BY id`).iterate(...from);
+    for (const r of rows as IterableIterator<Row>) {
+      if (each(toCall(r, dls)) === false) {
+        rows.return?.();
+        return;
+      }
+    }
     return;
   }
   for (let i = 0; i < ids.length; i += 500) {

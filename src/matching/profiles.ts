@@ -2,7 +2,8 @@ import MiniSearch from 'minisearch';
 import type { Concept } from '../concept/schema.ts';
 import type { CityProfile } from './facts.ts';
 import type { RuleSet } from './rules-schema.ts';
-import { stems, stopwords, tokenize } from './text.ts';
+import { stopwords, tokenize } from './text.ts';
+import { stems } from './vocab.ts';
 
 /** An action field or a measure: what calls are ranked for. */
 export interface MatchTarget {

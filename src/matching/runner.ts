@@ -2,11 +2,13 @@ import type Database from 'better-sqlite3';
 import { pageCacheKb, withPageCache } from '../../db/client.ts';
 import type { AppContext } from '../context.ts';
 import type { CallScores, Engine } from './engine.ts';
-import { analyzeCall, type CallFacts, type CallMemo, callFacts, type TextFact } from './facts.ts';
+import { analyzeCall, type CallFacts, type CallMemo, callFacts, docsByFact, type TextFact } from './facts.ts';
 import { forEachCallForMatching, type LoadedCall, selectIn } from './load-calls.ts';
 import { activeEngine, getActiveRuleSet } from './rule-store.ts';
 import { hashString, matchRowFormat, Signature } from './signature.ts';
 import type { TextDoc } from './text.ts';
+import { startTokenHelper, type TokenHelper } from './token-ahead.ts';
+import { callTexts, withoutTexts } from './token-batch.ts';
 import { type ChangedCall, writeChangedRows } from './write-rows.ts';
 
 /** (Re-)matching stored calls: the tokenised-call cache, full and incremental runs, warming. */
@@ -31,17 +33,15 @@ function cacheKey(c: { contentHash: string; applicantsText?: string | null; lang
 }
 
 function cacheCall(c: LoadedCall): CachedCall {
-  const key = cacheKey(c);
   const hit = docCache.get(c.id);
-  if (hit && hit.key === key) return hit;
+  if (hit && hit.key === cacheKey(c)) return hit;
   // The texts live on only as tokens; the facts need none of them.
-  const entry: CachedCall = {
-    key,
-    keyHash: hashString(`${c.id}\u0000${key}`),
-    call: { ...c, title: '', summary: '', description: '' },
-    docs: analyzeCall(c),
-    memo: {},
-  };
+  return cacheDocs(withoutTexts(c), analyzeCall(c));
+}
+
+function cacheDocs(c: LoadedCall, docs: Record<TextFact, TextDoc>): CachedCall {
+  const key = cacheKey(c);
+  const entry: CachedCall = { key, keyHash: hashString(`${c.id}\u0000${key}`), call: c, docs, memo: {} };
   docCache.set(c.id, entry);
   return entry;
 }
@@ -62,20 +62,70 @@ interface LightRow {
 
 /** Calls kept tokenised at most; beyond, the cache is emptied at the start of a run. */
 const cacheCap = 200_000;
+/**
+ * Calls from which a first full run tokenises on a worker thread: starting one (loading the
+ * TypeScript loader and modules) costs about what tokenising ~3,000 calls does.
+ */
+const workerMinCalls = 4_000;
+
+/**
+ * Whether a first full run tokenises on a worker thread: by the number of calls when
+ * undefined; `true` always, waiting for the worker to load before reading (so a test knows it
+ * ran); `{ entry }` likewise with another worker entry (tests start one that fails).
+ */
+export type WorkerChoice = boolean | { entry: URL } | undefined;
+
+interface RunOptions {
+  ids?: readonly string[];
+  /** A worker thread to take over tokenising once it has loaded (a first full run). */
+  helper?: TokenHelper<LoadedCall>;
+  log?: AppContext['logger'];
+  /** Counts the calls the worker tokenised. */
+  stats?: { workerCalls: number };
+}
 
 /**
  * The calls of a run, from the token cache where their content is unchanged: only id, content
  * hash, language and applicants text are read for every call, full rows only for new or changed
  * calls (in id order, like a full read).
  */
-function callsForRun(sqlite: Database.Database, ids?: readonly string[]): CachedCall[] {
+function callsForRun(
+  sqlite: Database.Database,
+  options: RunOptions,
+  each: (entry: CachedCall) => void,
+): CachedCall[] {
+  const { ids } = options;
   // Nothing cached and every call wanted (the first run after a start): one pass over the full
   // rows. The light columns sit behind the long texts in a row, so reading them first would
   // cost a second walk over every text's pages.
+  let delivered: Set<CachedCall> | undefined;
   if (!ids && docCache.size === 0) {
     const run: CachedCall[] = [];
-    forEachCallForMatching(sqlite, undefined, (c) => run.push(cacheCall(c)));
-    return run;
+    const add = (entry: CachedCall) => {
+      run.push(entry);
+      each(entry);
+    };
+    // A worker takes over tokenising once it has loaded; this thread tokenises until then.
+    const { helper } = options;
+    let handed = false;
+    forEachCallForMatching(sqlite, undefined, (c) => {
+      if (handed) return helper!.add(withoutTexts(c), callTexts(c));
+      add(cacheCall(c));
+      if (!helper?.ready()) return;
+      helper.begin((call, docs) => {
+        add(cacheDocs(call, docsByFact(docs)));
+        if (options.stats) options.stats.workerCalls++;
+      });
+      handed = true;
+    });
+    const failed = handed ? helper!.finish() : undefined;
+    if (failed === undefined) return run;
+    options.log?.warn(
+      { err: failed, tokenised: run.length },
+      'tokenising worker failed; the matcher tokenises the other calls itself',
+    );
+    // The calls the worker handed over stay cached: the path below reads the others.
+    delivered = new Set(run);
   }
   const sql = 'SELECT id, content_hash, language, applicants_text FROM calls';
   const light = ids
@@ -97,10 +147,33 @@ function callsForRun(sqlite: Database.Database, ids?: readonly string[]): Cached
     !ids && missing.length === light.length ? undefined : missing.map((r) => r.id),
     cacheCall,
   );
-  return light.flatMap((r) => {
+  const run = light.flatMap((r) => {
     const entry = docCache.get(r.id);
     return entry ? [entry] : [];
   });
+  for (const entry of run) if (!delivered?.has(entry)) each(entry);
+  return run;
+}
+
+/** A worker for the run's tokenising: only a first full run (nothing cached) of a database file. */
+function tokenHelperFor(
+  sqlite: Database.Database,
+  options: { callIds?: string[]; worker?: WorkerChoice },
+): TokenHelper<LoadedCall> | undefined {
+  const { worker } = options;
+  if (options.callIds || docCache.size > 0 || worker === false || sqlite.memory) return undefined;
+  if (worker === undefined) {
+    const { n } = sqlite.prepare('SELECT count(*) AS n FROM calls').get() as { n: number };
+    return n >= workerMinCalls ? startTokenHelper<LoadedCall>() : undefined;
+  }
+  const helper = startTokenHelper<LoadedCall>(worker === true ? undefined : worker.entry);
+  helper.waitReady();
+  return helper;
+}
+
+/** Forgets every tokenised call, so the next full run is a first one (tests). */
+export function forgetTokenisedCalls(): void {
+  docCache.clear();
 }
 
 /**
@@ -125,6 +198,8 @@ export interface MatchRunResult {
   changedCalls: number;
   /** Rows inserted, updated or deleted. */
   writtenRows: number;
+  /** Calls tokenised on a worker thread (a first full run of many calls). */
+  workerCalls: number;
   ruleVersion: number;
   /** Milliseconds per phase: reading calls and signatures, scoring, writing. */
   ms: { read: number; score: number; write: number };
@@ -148,37 +223,55 @@ interface SigRow {
  */
 export function matchCalls(
   ctx: AppContext,
-  options: { callIds?: string[]; now?: Date } = {},
+  options: { callIds?: string[]; now?: Date; worker?: WorkerChoice } = {},
 ): MatchRunResult {
   // A full run updates rows all over the matches table: the large page cache for its duration.
   if (options.callIds) return matchSome(ctx, options);
   return withPageCache(ctx.dbh.sqlite, pageCacheKb.fullRun, () => matchSome(ctx, options));
 }
 
-function matchSome(ctx: AppContext, options: { callIds?: string[]; now?: Date }): MatchRunResult {
+function matchSome(
+  ctx: AppContext,
+  options: { callIds?: string[]; now?: Date; worker?: WorkerChoice },
+): MatchRunResult {
+  // Started first: the worker loads while the rule engine is compiled.
+  const helper = tokenHelperFor(ctx.dbh.sqlite, options);
+  try {
+    return matchWith(ctx, options, helper);
+  } finally {
+    helper?.stop();
+  }
+}
+
+function matchWith(
+  ctx: AppContext,
+  options: { callIds?: string[]; now?: Date },
+  helper: TokenHelper<LoadedCall> | undefined,
+): MatchRunResult {
   const { version, engine } = activeEngine(ctx);
   const now = options.now ?? new Date();
   const s = ctx.dbh.sqlite;
   const t0 = performance.now();
-  const run = callsForRun(s, options.callIds);
   const sigSql = 'SELECT call_id, signature FROM match_state';
   const sigs = options.callIds
-    ? selectIn<SigRow>(
-        s,
-        `${sigSql} WHERE call_id IN`,
-        run.map((entry) => entry.call.id),
-      )
+    ? selectIn<SigRow>(s, `${sigSql} WHERE call_id IN`, options.callIds)
     : (s.prepare(sigSql).all() as SigRow[]);
   const stored = new Map(sigs.map((r) => [r.call_id, r.signature]));
 
-  const t1 = performance.now();
+  // Each call is scored as soon as it is read and tokenised (by a worker thread, the next
+  // calls are tokenised meanwhile).
   const changed: ChangedCall[] = [];
-  for (const entry of run) {
+  let scoreMs = 0;
+  const stats = { workerCalls: 0 };
+  const run = callsForRun(s, { ids: options.callIds, helper, log: ctx.logger, stats }, (entry) => {
+    const a = performance.now();
     const f = callFacts(entry.call, engine.city, { now }, entry.docs, entry.memo);
     const sc = engine.score(f);
     const sig = signatureOf(engine, entry, f, sc);
     if (stored.get(entry.call.id) !== sig) changed.push({ f, sc, sig });
-  }
+    scoreMs += performance.now() - a;
+  });
+  const t1 = performance.now() - scoreMs;
 
   const t2 = performance.now();
   const matchedAt = now.toISOString();
@@ -199,6 +292,7 @@ function matchSome(ctx: AppContext, options: { callIds?: string[]; now?: Date })
     rows: countRows(s, options.callIds && run.map((entry) => entry.call.id)),
     changedCalls: changed.length,
     writtenRows: written,
+    workerCalls: stats.workerCalls,
     ruleVersion: version,
     ms: { read: Math.round(t1 - t0), score: Math.round(t2 - t1), write: Math.round(t3 - t2) },
   };
@@ -236,12 +330,12 @@ export async function warmMatching(
   let done = 0;
   for (let i = 0; i < ids.length; i += slice) {
     if (options.signal?.aborted) break;
-    for (const entry of callsForRun(ctx.dbh.sqlite, ids.slice(i, i + slice))) {
+    callsForRun(ctx.dbh.sqlite, { ids: ids.slice(i, i + slice) }, (entry) => {
       engine.score(
         callFacts(entry.call, engine.city, { now: options.now ?? new Date() }, entry.docs, entry.memo),
       );
       done++;
-    }
+    });
     await new Promise((resolve) => setImmediate(resolve));
   }
   return { calls: done };
@@ -264,6 +358,7 @@ export function matchPending(ctx: AppContext, options: { now?: Date } = {}): Mat
       rows: 0,
       changedCalls: 0,
       writtenRows: 0,
+      workerCalls: 0,
       ruleVersion,
       ms: { read: 0, score: 0, write: 0 },
     };

@@ -1,5 +1,5 @@
-import snowball from 'snowball-stemmers';
 import { TokenScan } from './token-scan.ts';
+import { scannedTokenId, stemVocab, tokenStemIds, tokenSurface, tokenVocab } from './vocab.ts';
 
 /**
  * Text normalisation shared by calls, rule terms and target profiles: lower case, accents and
@@ -7,9 +7,6 @@ import { TokenScan } from './token-scan.ts';
  * the English Snowball stemmer. A call is tokenised once; conditions then look up stems in a
  * map instead of scanning the text.
  */
-
-const de = snowball.newStemmer('german');
-const en = snowball.newStemmer('english');
 
 const special: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ı: 'i' };
 
@@ -25,80 +22,6 @@ export function fold(text: string): string {
 /** Folded word tokens (letters and digits), in order. */
 export function tokenize(text: string): string[] {
   return fold(text).match(/[a-z0-9]+/g) ?? [];
-}
-
-/**
- * Process-wide interning of words and stems as integer ids. Calls are tokenised once and then
- * kept as typed arrays of ids: conditions, wildcards and BM25 weights are looked up by array
- * index instead of hashing strings, and the tokenised corpus stays small for the garbage
- * collector. Ids are never reused; the tables grow with the corpus vocabulary (a few MB for
- * 100,000 distinct words).
- */
-class Interner {
-  private readonly ids = new Map<string, number>();
-  readonly texts: string[] = [];
-  id(text: string): number {
-    let id = this.ids.get(text);
-    if (id === undefined) {
-      id = this.texts.length;
-      this.ids.set(text, id);
-      this.texts.push(text);
-    }
-    return id;
-  }
-  /** The id of a known text, or -1 (never interns). */
-  find(text: string): number {
-    return this.ids.get(text) ?? -1;
-  }
-  get size(): number {
-    return this.texts.length;
-  }
-}
-
-export const stemVocab = new Interner();
-export const tokenVocab = new Interner();
-/** Stem ids of each token id (dense: filled when the token is interned). */
-const tokenStemIds: Int32Array[] = [];
-
-function stemsOf(token: string): readonly string[] {
-  if (token.length <= 3 || /^[0-9]/.test(token)) return [token];
-  const a = de.stem(token);
-  const b = en.stem(token);
-  const s = a === b ? [a] : [a, b];
-  // Plural acronyms (SMEs, NGOs) keep their "s" in both stemmers.
-  if (token.length <= 5 && token.endsWith('s') && !s.includes(token.slice(0, -1))) s.push(token.slice(0, -1));
-  return s;
-}
-
-/**
- * Per token id, the word as texts write it when that differs from the token (lower-cased, with
- * its umlauts and accents: "städtepartnerschaften"), from the first text that had it.
- */
-const tokenSurface: (string | undefined)[] = [];
-
-function scannedTokenId(token: string, surface: string): number {
-  const id = tokenId(token);
-  if (surface !== token && tokenSurface[id] === undefined) tokenSurface[id] = surface;
-  return id;
-}
-
-/** The id of a folded token; interns it and its stems on first sight. */
-export function tokenId(token: string): number {
-  const known = tokenVocab.find(token);
-  if (known >= 0) return known;
-  const id = tokenVocab.id(token);
-  tokenStemIds[id] = Int32Array.from(stemsOf(token), (st) => stemVocab.id(st));
-  return id;
-}
-
-/** Stem ids of a token id (one or two entries). */
-export function stemIdsOfToken(id: number): Int32Array {
-  return tokenStemIds[id]!;
-}
-
-/** The distinct German and English stems of one folded token (one or two entries). */
-export function stems(token: string): readonly string[] {
-  return Array.from(tokenStemIds[tokenId(token)]!, (id) => stemVocab.texts[id]!);
 }
 
 const EMPTY = new Int32Array(0);
@@ -173,6 +96,11 @@ export class TextDoc {
     this.p0 = this.st0 + d + 1;
     this.k0 = this.p0 + pairs;
     this.k = k;
+  }
+
+  /** The buffer this doc shares with its call's other docs, and where its parts are in it. */
+  parts(): { buf: Int32Array; layout: [at: number, n: number, d: number, pairs: number, k: number] } {
+    return { buf: this.buf, layout: [this.t0, this.n, this.d, this.k0 - this.p0, this.k] };
   }
 
   /** Token ids in text order (a fresh view: take it once per loop). */

@@ -3,7 +3,8 @@
  * registry. `*` in a term matches inside a word (German compounds: `*partnerschaft*`) through a
  * per-token cache, so each distinct word is checked against the wildcard terms only once per rule set.
  */
-import { type TextDoc, tokenVocab } from '../text.ts';
+import type { TextDoc } from '../text.ts';
+import { tokenVocab } from '../vocab.ts';
 import { compileTerm, globMatcher, type Positions, partPositions, phraseAt, type Term } from './term.ts';
 
 /**

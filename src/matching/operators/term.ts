@@ -1,6 +1,7 @@
 /** Terms of the text operators: compiled from rule text, matched against a call's position map. */
 import picomatch from 'picomatch';
-import { fold, stemIdsOfToken, type TextDoc, tokenId } from '../text.ts';
+import { fold, type TextDoc } from '../text.ts';
+import { stemIdsOfToken, tokenId } from '../vocab.ts';
 
 export type Part = { stems: Int32Array } | { wild: number };
 export interface Term {
