@@ -4,7 +4,7 @@ import { type CallScores, compareRanked, compileEngine, eligibilityNames } from 
 import { callFacts } from './facts.ts';
 import { loadCallsForMatching } from './load-calls.ts';
 import { activeEngine } from './rule-store.ts';
-import { factsFor } from './runner.ts';
+import { factsFor } from './token-cache.ts';
 
 export interface RankedPlace {
   id: string;

@@ -4,7 +4,8 @@ import { compileEngine, type Engine } from './engine.ts';
 import { type Explanation, explain } from './explain.ts';
 import { loadCallsForMatching } from './load-calls.ts';
 import { activeEngine, engines, getActiveRuleSet, insertVersion, type VersionRow } from './rule-store.ts';
-import { factsFor, type MatchRunResult, matchCalls } from './runner.ts';
+import { type MatchRunResult, matchCalls } from './runner.ts';
+import { factsFor } from './token-cache.ts';
 
 /**
  * The public API of matching: rule set versions, (re-)matching stored calls, preview of a
@@ -17,7 +18,8 @@ export {
   getActiveRuleSet,
   listRuleSetVersions,
 } from './rule-store.ts';
-export { isWarm, type MatchRunResult, matchCalls, matchPending, warmMatching } from './runner.ts';
+export { type MatchRunResult, matchCalls, matchPending, warmMatching } from './runner.ts';
+export { isWarm } from './token-cache.ts';
 
 export interface SavedRuleSet {
   version: number;
