@@ -194,5 +194,11 @@ export function matchPending(ctx: AppContext, options: { now?: Date } = {}): Mat
       ms: { read: 0, score: 0, write: 0 },
     };
   }
+  // Every stored call queued (a first import, say): a full run reads them in one pass and, with
+  // many, tokenises on a worker thread; its rows are the same.
+  const unqueued = ctx.dbh.sqlite
+    .prepare('SELECT count(*) AS n FROM calls WHERE id NOT IN (SELECT call_id FROM match_queue)')
+    .get() as { n: number };
+  if (unqueued.n === 0) return matchCalls(ctx, options);
   return matchCalls(ctx, { callIds: ids, ...options });
 }
