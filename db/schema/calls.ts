@@ -51,6 +51,9 @@ export const calls = sqliteTable(
     index('calls_source_idx').on(t.source),
     index('calls_status_idx').on(t.status),
     index('calls_next_deadline_idx').on(t.nextDeadline),
+    // The search index's change check reads max(updated_at) after every commit by another
+    // process: without it a scan of the wide table (36-105 ms for 20,000 calls) on the next request.
+    index('calls_updated_at_idx').on(t.updatedAt),
   ],
 );
 
