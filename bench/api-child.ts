@@ -7,7 +7,8 @@ export interface ServerChild {
   base: string;
   /** Seconds the search index took to build at the server's start. */
   indexSeconds: number;
-  memory(): Promise<{ rss: number; heapUsed: number; external: number }>;
+  /** Its memory, and its main thread's CPU time so far (null where the OS does not say). */
+  memory(): Promise<{ rss: number; heapUsed: number; external: number; mainCpuMs: number | null }>;
   close(): Promise<void>;
 }
 
@@ -59,7 +60,12 @@ export async function startServer(
     async memory() {
       const reply = next(child, 'memory');
       child.send({ type: 'memory' });
-      return (await reply) as unknown as { rss: number; heapUsed: number; external: number };
+      return (await reply) as unknown as {
+        rss: number;
+        heapUsed: number;
+        external: number;
+        mainCpuMs: number | null;
+      };
     },
     async close() {
       const exited = new Promise((r) => child.once('exit', r));

@@ -22,7 +22,7 @@ import { clearQueryCaches, queryCalls } from '../src/calls/query.ts';
 import { callSearchIndex } from '../src/calls/search-index.ts';
 import { testConfig } from '../src/config.ts';
 import { createContext, createLogger } from '../src/context.ts';
-import { startServer } from './api-child.ts';
+import { type ServerChild, startServer } from './api-child.ts';
 import {
   buildFtsTable,
   distinctQueries,
@@ -32,7 +32,16 @@ import {
   queries,
 } from './api-setup.ts';
 import { type LoadResult, load } from './load.ts';
-import { failedRuns, fmt, percentile, report, type Summary, summaryTable, type Timing } from './report.ts';
+import {
+  cpuNote,
+  failedRuns,
+  fmt,
+  percentile,
+  report,
+  type Summary,
+  summaryTable,
+  type Timing,
+} from './report.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -120,16 +129,30 @@ async function main() {
     // 1,000,000), and answers from the response cache come fast enough that runs within one
     // minute would otherwise share it and end in 429s.
     let runs = 0;
+    /**
+     * One autocannon run against `target`; for a server child also the CPU its main thread spent
+     * per request in the run (`cpuPerRequestMs`), which tells a slow round of a busy host from
+     * a slow round of our code.
+     */
     const run = async (
       title: string,
-      url: string,
+      target: string | ServerChild,
       h: Record<string, string>,
       paths: string[],
       seconds = SECONDS,
     ) => {
       const own = createToken(ctx.dbh.db, { name: `bench-${++runs}`, role: 'reader' }).token;
       const auth = { ...h, authorization: `Bearer ${own}` };
-      return report(title, await load(url, auth, paths, { seconds, connections: CONNECTIONS }));
+      const server = typeof target === 'string' ? null : target;
+      const before = (await server?.memory())?.mainCpuMs ?? null;
+      const r = await load(server?.base ?? (target as string), auth, paths, {
+        seconds,
+        connections: CONNECTIONS,
+      });
+      const after = (await server?.memory())?.mainCpuMs ?? null;
+      if (before !== null && after !== null && r.requests > 0)
+        r.cpuPerRequestMs = (after - before) / r.requests;
+      return report(title, r);
     };
     /** The target runs are repeated (this machine's neighbours make single runs noisy): all rounds, then the median. */
     const repeated = async (title: string, url: string, h: Record<string, string>, paths: string[]) => {
@@ -166,7 +189,6 @@ async function main() {
     // The peer in a server of its own (same code and pipeline): its SQLite memory and garbage
     // would otherwise count in our server's RSS and pauses, and ours in its.
     const peerServer = await startServer(config.databasePath, '0', { peer: true });
-    const peer = peerServer.base;
     console.log(
       'response cache off (RESPONSE_CACHE_MB=0; search results and list orders still kept; each answer compressed anew):',
     );
@@ -176,19 +198,27 @@ async function main() {
      * Ours and the FTS5 peer in turns, REPEAT rounds each, medians: the load of this shared
      * machine changes within a minute, so only runs side by side compare.
      */
-    const paired = async (what: string, base: string, paths: (path: string, i: number) => string[]) => {
+    const paired = async (what: string, ours: ServerChild, paths: (path: string, i: number) => string[]) => {
       const a: LoadResult[] = [];
       const b: LoadResult[] = [];
       for (let i = 0; i < REPEAT; i++) {
-        a.push(await run(`GET /api/calls?q=… (${what}) #${i + 1}`, base, headers, paths('/api/calls', i)));
+        a.push(await run(`GET /api/calls?q=… (${what}) #${i + 1}`, ours, headers, paths('/api/calls', i)));
         b.push(
-          await run(`GET /bench/fts?q=… (${what}, FTS5) #${i + 1}`, peer, headers, paths('/bench/fts', i)),
+          await run(
+            `GET /bench/fts?q=… (${what}, FTS5) #${i + 1}`,
+            peerServer,
+            headers,
+            paths('/bench/fts', i),
+          ),
         );
       }
       const median = (rs: LoadResult[]): LoadResult => {
         const m = (k: 'rps' | 'p50' | 'p99') =>
           rs.map((r) => r[k]).sort((x, y) => x - y)[(rs.length - 1) >> 1]!;
-        return { ...rs[0]!, rps: m('rps'), p50: m('p50'), p99: m('p99') };
+        const cpu = rs.flatMap((r) => (r.cpuPerRequestMs === undefined ? [] : [r.cpuPerRequestMs]));
+        cpu.sort((x, y) => x - y);
+        const cpuPerRequestMs = cpu.length === rs.length ? cpu[(cpu.length - 1) >> 1] : undefined;
+        return { ...rs[0]!, rps: m('rps'), p50: m('p50'), p99: m('p99'), cpuPerRequestMs };
       };
       const out = { ours: median(a), fts: median(b) };
       if (REPEAT > 1) {
@@ -197,7 +227,7 @@ async function main() {
           [`GET /bench/fts?q=… (${what}, FTS5), median`, out.fts],
         ] as const)
           console.log(
-            `${title.padEnd(46)} ${String(Math.round(r.rps)).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms`,
+            `${title.padEnd(46)} ${String(Math.round(r.rps)).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms${cpuNote(r)}`,
           );
       }
       return out;
@@ -207,7 +237,7 @@ async function main() {
       const at = Math.floor((i * list.length) / REPEAT);
       return [...list.slice(at), ...list.slice(0, at)];
     };
-    const http12 = await paired('12 queries', off, (path, i) => search(path, turn(queries, i)));
+    const http12 = await paired('12 queries', offServer, (path, i) => search(path, turn(queries, i)));
     await offServer.close();
 
     // New queries as users send them: to the server as `npm start` runs it (response cache on).
@@ -220,7 +250,7 @@ async function main() {
       `cold: the server as configured by default (response cache on), every query new: ${fresh.length} distinct two-word queries, every URL asked once (${visits.length} URLs; see firstVisitPaths):`,
     );
     await run('warm-up, not counted', server.base, headers, search('/api/calls', fresh.slice(-300)), 3);
-    const httpDistinct = await paired('distinct', server.base, (path, i) =>
+    const httpDistinct = await paired('distinct', server, (path, i) =>
       turn(visits, i).map((v) => `${path}${v}`),
     );
     const m = await server.memory();

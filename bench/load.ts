@@ -16,10 +16,14 @@ export interface LoadResult {
   p99: number;
   /** Answers by HTTP status ("200": 51234, "429": 12). */
   statusCodes: Record<string, number>;
+  /** Requests sent in the run (answered or not). */
+  requests: number;
   /** Requests without an answer, by cause ("request timed out", "ECONNRESET", …). */
   errors: Record<string, number>;
   /** Requests that got no 2xx answer (non-2xx answers plus errors, timeouts included once). */
   bad: number;
+  /** CPU of the server's main thread per request in the run, where measured (bench/api.ts). */
+  cpuPerRequestMs?: number;
 }
 
 // autocannon records latencies of 2xx answers only: a round of fast 429s would look fast, so
@@ -47,7 +51,7 @@ const instance = autocannon(
     const statusCodes = {};
     for (const [code, s] of Object.entries(res.statusCodeStats)) statusCodes[code] = s.count;
     process.stdout.write(JSON.stringify({
-      rps: res.requests.average, p50: res.latency.p50, p99: res.latency.p99, statusCodes, errors,
+      rps: res.requests.average, requests: res.requests.total, p50: res.latency.p50, p99: res.latency.p99, statusCodes, errors,
       bad: res.non2xx + res.errors,
     }));
   },

@@ -20,11 +20,15 @@ export function whatFailed(r: LoadResult): string {
   return parts.join(', ');
 }
 
+/** The server main thread's CPU per request of a run, where measured. */
+export const cpuNote = (r: LoadResult) =>
+  r.cpuPerRequestMs === undefined ? '' : `   CPU ${r.cpuPerRequestMs.toFixed(2)} ms/req`;
+
 /** Records a run (and its failures) and prints its line. */
 export function report(title: string, r: LoadResult): LoadResult {
   if (r.bad > 0) failedRuns.push(`${title}: ${r.bad} requests without a 2xx answer (${whatFailed(r)})`);
   console.log(
-    `${title.padEnd(46)} ${String(Math.round(r.rps)).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   ${r.bad ? `FAILED REQUESTS: ${r.bad} (${whatFailed(r)})` : ''}`,
+    `${title.padEnd(46)} ${String(Math.round(r.rps)).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms${cpuNote(r)}   ${r.bad ? `FAILED REQUESTS: ${r.bad} (${whatFailed(r)})` : ''}`,
   );
   return r;
 }
@@ -85,6 +89,13 @@ export function summaryTable(s: Summary): string {
       http(fts),
       `req/s ≥ peer: ${ok(ours.rps >= fts.rps)}; p99 ≤ 50 ms: ${ok(ours.p99 <= 50)}`,
     ]);
+    if (ours.cpuPerRequestMs !== undefined && fts.cpuPerRequestMs !== undefined)
+      rows.push([
+        'same rounds: CPU per request, server main thread (median)',
+        `${ours.cpuPerRequestMs.toFixed(2)} ms`,
+        `${fts.cpuPerRequestMs.toFixed(2)} ms`,
+        '– (the same code takes more on a busy host)',
+      ]);
   }
   for (const h of s.hits) rows.push([`hits: ${h.q}`, String(h.ours), String(h.fts), '–']);
   if (s.rssMb !== undefined)
