@@ -54,3 +54,27 @@ export function runBookkeeping(sqlite: Database.Database, statement: Database.St
   const { changes } = statement.run(...args);
   bookkeeping.set(sqlite, (bookkeeping.get(sqlite) ?? 0) + changes);
 }
+
+const callsSeen = new WeakMap<Database.Database, { quick: string; calls: number }>();
+
+/**
+ * The generation of the calls and their deadlines alone: a counter that triggers raise on every
+ * write to those tables (migration 0011), read only when `dataGeneration` moved. What is kept
+ * from calls (list cards and their text) stays valid through writes elsewhere — a token created,
+ * feedback given, a pursuit moved — which used to void it all and cost the next ~30,000 list
+ * answers ~18 % more CPU while every card was read and written again (bench/api.ts).
+ *
+ * Undefined inside a transaction of this connection: a rollback takes the counter back, so a
+ * value seen there may later stand for other data; nothing read there may be kept under it.
+ */
+export function callsGeneration(sqlite: Database.Database): number | undefined {
+  if (sqlite.inTransaction) return undefined;
+  const quick = dataGeneration(sqlite);
+  let seen = callsSeen.get(sqlite);
+  if (!seen || seen.quick !== quick) {
+    const n = cached(sqlite, "select n from change_counters where name = 'calls'").pluck().get() as number;
+    seen = { quick, calls: n };
+    callsSeen.set(sqlite, seen);
+  }
+  return seen.calls;
+}

@@ -89,3 +89,13 @@ export const callChanges = sqliteTable(
   },
   (t) => [index('call_changes_call_idx').on(t.callId), index('call_changes_at_idx').on(t.changedAt)],
 );
+
+/**
+ * A counter per kind of data, raised by triggers on every write to its tables (migration 0011):
+ * `calls` counts writes to calls and their deadlines. Caches of what lists show keep the count
+ * they were filled at, so that writes elsewhere (a token, feedback, a pursuit) leave them be.
+ */
+export const changeCounters = sqliteTable('change_counters', {
+  name: text('name').primaryKey(),
+  n: integer('n').notNull(),
+});

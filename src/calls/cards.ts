@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Budget, Deadline } from '../domain/call.ts';
 import type { SourceId } from '../domain/enums.ts';
-import { dataGeneration } from '../sql.ts';
+import { callsGeneration } from '../sql.ts';
 import type { DeflatedPiece } from './gzip-pieces.ts';
 import { SharedStrings } from './shared-strings.ts';
 
@@ -108,11 +108,12 @@ function prepared(sqlite: Database.Database, n: number) {
 }
 
 /**
- * Cards already read, per connection, while the data generation stays the same (any write or
- * other process's commit empties it). Rows with long texts span several pages, so reading 20
- * cards costs more than the rest of a list request. Cards are shared: callers never mutate them.
+ * Cards already read, per connection, while the calls and their deadlines stay the same (a
+ * write to them, by this connection or another process, empties it; see `callsGeneration`).
+ * Rows with long texts span several pages, so reading 20 cards costs more than the rest of a
+ * list request. Cards are shared: callers never mutate them.
  */
-const known = new WeakMap<Database.Database, { generation: string; cards: Map<string, CallCard> }>();
+const known = new WeakMap<Database.Database, { generation: number; cards: Map<string, CallCard> }>();
 /**
  * Room for every card of a large database (the bench's 20,000 calls: ~2 kB each with its list
  * text). A full cache stops changing, and cards entering it were what survived young garbage
@@ -124,7 +125,10 @@ const maxKnown = 25_000;
 /** Cards for the given ids, in the order of `ids` (missing ids are skipped). */
 export function getCallCards(sqlite: Database.Database, ids: readonly string[]): CallCard[] {
   if (ids.length === 0) return [];
-  const generation = dataGeneration(sqlite);
+  const generation = callsGeneration(sqlite);
+  // Inside a transaction: read afresh and keep nothing (see callsGeneration).
+  if (generation === undefined)
+    return orderedAs(ids, new Map(readCards(sqlite, [...new Set(ids)]).map((c) => [c.id, c])));
   let memo = known.get(sqlite);
   if (!memo || memo.generation !== generation) {
     memo = { generation, cards: new Map() };
@@ -136,6 +140,10 @@ export function getCallCards(sqlite: Database.Database, ids: readonly string[]):
     if (cards.size + missing.length > maxKnown) cards.clear();
     for (const card of readCards(sqlite, missing)) cards.set(card.id, card);
   }
+  return orderedAs(ids, cards);
+}
+
+function orderedAs(ids: readonly string[], cards: ReadonlyMap<string, CallCard>): CallCard[] {
   return ids.map((id) => cards.get(id)).filter((c): c is CallCard => c !== undefined);
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
+import { createToken } from '../../src/auth/tokens.ts';
 import { getCallCards } from '../../src/calls/cards.ts';
+import { markDelisted } from '../../src/calls/crawl-state.ts';
 import { upsertCall } from '../../src/calls/store.ts';
 import { sampleCall } from '../helpers/calls.ts';
 import { useTestContext } from '../helpers/context.ts';
@@ -43,5 +45,48 @@ describe('call cards', () => {
     }
     await otherCommitsShow();
     expect(getCallCards(dbh.sqlite, ['eu-ft:A'])[0]!.title).toBe('Alpha, from the importer');
+  });
+
+  it('keeps cards through writes elsewhere, not through any write to calls or deadlines', async () => {
+    const { dbh, config } = makeCtx();
+    upsertCall(dbh.db, call('A', 'Alpha'));
+    const kept = getCallCards(dbh.sqlite, ['eu-ft:A'])[0]!;
+    const other = openDatabase(config.databasePath);
+    try {
+      // A token made by the CLI: nothing a card shows changed, so the very card is kept.
+      createToken(other.db, { name: 'cli', role: 'reader' });
+      await otherCommitsShow();
+      expect(getCallCards(dbh.sqlite, ['eu-ft:A'])[0]).toBe(kept);
+
+      // A crawl's delisting writes no content (and no updated_at): still seen with the next read.
+      markDelisted(other.db, 'eu-ft', new Set(), new Date('2026-12-01T00:00:00Z'));
+      await otherCommitsShow();
+      const delisted = getCallCards(dbh.sqlite, ['eu-ft:A'])[0]!;
+      expect(delisted.delistedAt).toBe('2026-12-01T00:00:00.000Z');
+
+      // A deadline moved by hand in the table.
+      other.sqlite.prepare("update call_deadlines set raw = 'moved' where call_id = 'eu-ft:A'").run();
+      await otherCommitsShow();
+      expect(getCallCards(dbh.sqlite, ['eu-ft:A'])[0]!.deadlines[0]!.raw).toBe('moved');
+    } finally {
+      other.close();
+    }
+  });
+
+  it('reads what a transaction wrote inside it and keeps nothing of it after a rollback', () => {
+    const { dbh } = makeCtx();
+    upsertCall(dbh.db, call('A', 'Alpha'));
+    expect(getCallCards(dbh.sqlite, ['eu-ft:A'])[0]!.title).toBe('Alpha');
+    expect(() =>
+      dbh.sqlite.transaction(() => {
+        dbh.sqlite.prepare("update calls set title = 'Draft' where id = 'eu-ft:A'").run();
+        expect(getCallCards(dbh.sqlite, ['eu-ft:A'])[0]!.title).toBe('Draft');
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    expect(getCallCards(dbh.sqlite, ['eu-ft:A'])[0]!.title).toBe('Alpha');
+    // The counter is back where it was: a later write of other text must not meet a kept "Draft".
+    dbh.sqlite.prepare("update calls set title = 'Final' where id = 'eu-ft:A'").run();
+    expect(getCallCards(dbh.sqlite, ['eu-ft:A'])[0]!.title).toBe('Final');
   });
 });

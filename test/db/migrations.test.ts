@@ -38,6 +38,7 @@ describe('migrations', () => {
         'digest_items',
         'api_tokens',
         'audit_log',
+        'change_counters',
       ]),
     );
     expect(h.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
