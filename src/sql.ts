@@ -59,7 +59,8 @@ const callsSeen = new WeakMap<Database.Database, { quick: string; calls: number 
 
 /**
  * The generation of the calls and their deadlines alone: a counter that triggers raise on every
- * write to those tables (migration 0011), read only when `dataGeneration` moved. What is kept
+ * write to `calls` (migration 0011; deadlines are written only with their call's row), read
+ * only when `dataGeneration` moved. What is kept
  * from calls (list cards and their text) stays valid through writes elsewhere — a token created,
  * feedback given, a pursuit moved — which used to void it all and cost the next ~30,000 list
  * answers ~18 % more CPU while every card was read and written again (bench/api.ts).

@@ -92,7 +92,7 @@ export const callChanges = sqliteTable(
 
 /**
  * A counter per kind of data, raised by triggers on every write to its tables (migration 0011):
- * `calls` counts writes to calls and their deadlines. Caches of what lists show keep the count
+ * `calls` counts writes to calls (their deadlines are written only with them). Caches of what lists show keep the count
  * they were filled at, so that writes elsewhere (a token, feedback, a pursuit) leave them be.
  */
 export const changeCounters = sqliteTable('change_counters', {

@@ -64,10 +64,12 @@ describe('call cards', () => {
       const delisted = getCallCards(dbh.sqlite, ['eu-ft:A'])[0]!;
       expect(delisted.delistedAt).toBe('2026-12-01T00:00:00.000Z');
 
-      // A deadline moved by hand in the table.
-      other.sqlite.prepare("update call_deadlines set raw = 'moved' where call_id = 'eu-ft:A'").run();
+      // A deadline moved, nothing else.
+      const moved = call('A', 'Alpha');
+      moved.deadlines = [{ ...moved.deadlines[0]!, at: '2027-03-01T16:00:00.000Z', raw: 'moved' }];
+      upsertCall(other.db, moved);
       await otherCommitsShow();
-      expect(getCallCards(dbh.sqlite, ['eu-ft:A'])[0]!.deadlines[0]!.raw).toBe('moved');
+      expect(getCallCards(dbh.sqlite, ['eu-ft:A'])[0]!.deadlines.map((d) => d.raw)).toEqual(['moved']);
     } finally {
       other.close();
     }
