@@ -29,6 +29,14 @@ function archivedMs(r: { title: string; programme: string | null }): number | nu
   return at ? Date.parse(at) : null;
 }
 
+/**
+ * The keywords (a JSON array of strings) as text to scan. Without escapes the JSON text is that
+ * text with quotes, commas and brackets, which the scan splits on like spaces: no parse per call.
+ */
+export function keywordText(json: string): string {
+  return json.includes('\\') ? (JSON.parse(json) as string[]).join(' ') : json;
+}
+
 /** Index fields in the order the inverted index keeps them; translations only in the short ones. */
 const fieldSpecs: readonly FieldSpec[] = [
   { boost: 3, short: true }, // title
@@ -227,7 +235,8 @@ export class CallSearchIndex {
       contentHash: r.content_hash,
       openingAt: r.opening_date ? Date.parse(r.opening_date) : null,
       deadlines: deadlines.sort((a, b) => a - b),
-      archivedAt: archivedMs(r),
+      // Only a call without deadlines is ever archived (statusAt); the title's years are not read for the rest.
+      archivedAt: deadlines.length === 0 ? archivedMs(r) : null,
       firstSeenAt: this.shared.of(r.first_seen_at),
     };
     this.facts.set(r.id, facts);
@@ -236,7 +245,7 @@ export class CallSearchIndex {
       r.title,
       r.identifier ?? '',
       r.programme ?? '',
-      (JSON.parse(r.keywords) as string[]).join(' '),
+      keywordText(r.keywords),
       r.summary,
       r.description,
     ];
