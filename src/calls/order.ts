@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import type { CallStatus, eligibilities } from '../domain/enums.ts';
+import type { CallFacts } from './index-rows.ts';
 import { RecentCache, recentQueries } from './recent-cache.ts';
-import type { CallFacts, SlotTable } from './search-index.ts';
+import type { SlotTable } from './search-index.ts';
 
 /**
  * A filtered, sorted calls list as `queryCalls` keeps it between requests (per data generation

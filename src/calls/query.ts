@@ -8,6 +8,7 @@ import { berlin, startOfDay } from '../domain/time.ts';
 import { AppError } from '../errors.ts';
 import { cached } from '../sql.ts';
 import { type CallCard, getCallCards } from './cards.ts';
+import type { CallFacts } from './index-rows.ts';
 import {
   type CallMatchSummary,
   type CallSort,
@@ -26,7 +27,7 @@ import {
   sortedEntries,
   statusAt,
 } from './order.ts';
-import { type CallFacts, callSearchIndex } from './search-index.ts';
+import { callSearchIndex } from './search-index.ts';
 
 export { type CallMatchSummary, type CallSort, callSorts, statusAt };
 

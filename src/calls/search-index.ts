@@ -1,51 +1,14 @@
 import { withMappedFile } from '../../db/client.ts';
 import type { AppContext } from '../context.ts';
-import { archivedFrom } from '../domain/call.ts';
-import { type FieldSpec, InvertedIndex, type Scope } from '../search/inverted-index.ts';
+import { InvertedIndex, type Scope } from '../search/inverted-index.ts';
 import { indexTermOf, termsOf, tokenize } from '../search/text.ts';
 import { TokenIds } from '../search/token-ids.ts';
 import { loadVocabulary, TermExpander } from '../search/vocabulary.ts';
 import { cached, dataGeneration } from '../sql.ts';
+import { type CallFacts, type CallRow, factsOf, fieldSpecs, fieldTexts, indexColumns } from './index-rows.ts';
 import { RecentCache, recentQueries } from './recent-cache.ts';
 import { SharedStrings } from './shared-strings.ts';
 
-/** What list filters and sorting need of a call, kept in memory beside the text index. */
-export interface CallFacts {
-  id: string;
-  source: string;
-  programme: string | null;
-  contentHash: string;
-  /** Opening date in ms, or null. */
-  openingAt: number | null;
-  /** Deadline instants in ms, ascending. */
-  deadlines: number[];
-  /** Without deadlines: closed (archived) from this instant in ms on (`archivedFrom`), or null. */
-  archivedAt: number | null;
-  firstSeenAt: string;
-}
-
-function archivedMs(r: { title: string; programme: string | null }): number | null {
-  const at = archivedFrom({ title: r.title, programme: r.programme ?? undefined });
-  return at ? Date.parse(at) : null;
-}
-
-/**
- * The keywords (a JSON array of strings) as text to scan. Without escapes the JSON text is that
- * text with quotes, commas and brackets, which the scan splits on like spaces: no parse per call.
- */
-export function keywordText(json: string): string {
-  return json.includes('\\') ? (JSON.parse(json) as string[]).join(' ') : json;
-}
-
-/** Index fields in the order the inverted index keeps them; translations only in the short ones. */
-const fieldSpecs: readonly FieldSpec[] = [
-  { boost: 3, short: true }, // title
-  { boost: 2, short: false }, // identifier
-  { boost: 1.5, short: false }, // programme
-  { boost: 2, short: true }, // keywords
-  { boost: 1.5, short: true }, // summary
-  { boost: 1, short: false }, // description
-];
 /** Weight of a vocabulary translation relative to the word the user typed. */
 const translationWeight = 0.6;
 /** Weight of a completion of the last word, and of a spelling neighbour (then scaled by closeness). */
@@ -181,9 +144,6 @@ export class CallSearchIndex {
     return this.text.documentFrequency(term);
   }
 
-  private static readonly columns = `id, source, programme, identifier, title, summary, description, keywords,
-    content_hash, language, opening_date, first_seen_at`;
-
   /** The first build: every call in one scan; returns the fingerprint's parts (see `refresh`). */
   private loadAll(): { n: number; u: string | null; c: number | null } {
     const { sqlite } = this.ctx.dbh;
@@ -198,7 +158,7 @@ export class CallSearchIndex {
     const c = cached(sqlite, 'select max(id) from call_changes').pluck().get() as number | null;
     let n = 0;
     let u: string | null = null;
-    const all = cached(sqlite, `select ${CallSearchIndex.columns}, updated_at from calls`);
+    const all = cached(sqlite, `select ${indexColumns}, updated_at from calls`);
     for (const r of all.iterate() as Iterable<CallRow & { updated_at: string }>) {
       n++;
       if (u === null || r.updated_at > u) u = r.updated_at;
@@ -210,7 +170,7 @@ export class CallSearchIndex {
   private load(ids: string[]): void {
     const { sqlite } = this.ctx.dbh;
     const marks = ids.map(() => '?').join(',');
-    const rows = cached(sqlite, `select ${CallSearchIndex.columns} from calls where id in (${marks})`).all(
+    const rows = cached(sqlite, `select ${indexColumns} from calls where id in (${marks})`).all(
       ...ids,
     ) as CallRow[];
     const deadlineRows = cached(
@@ -228,27 +188,10 @@ export class CallSearchIndex {
 
   private index(r: CallRow, deadlines: number[]): void {
     this.remove(r.id);
-    const facts: CallFacts = {
-      id: r.id,
-      source: this.shared.of(r.source),
-      programme: this.shared.of(r.programme),
-      contentHash: r.content_hash,
-      openingAt: r.opening_date ? Date.parse(r.opening_date) : null,
-      deadlines: deadlines.sort((a, b) => a - b),
-      // Only a call without deadlines is ever archived (statusAt); the title's years are not read for the rest.
-      archivedAt: deadlines.length === 0 ? archivedMs(r) : null,
-      firstSeenAt: this.shared.of(r.first_seen_at),
-    };
+    const facts = factsOf(r, deadlines, this.shared);
     this.facts.set(r.id, facts);
     const words = r.language === 'de' ? this.germanWords : this.englishWords;
-    const fields = [
-      r.title,
-      r.identifier ?? '',
-      r.programme ?? '',
-      keywordText(r.keywords),
-      r.summary,
-      r.description,
-    ];
+    const fields = fieldTexts(r);
     this.text.begin();
     for (let f = 0; f < fields.length; f++) this.text.addField(f, words.ids, words.scan(fields[f]!));
     const slot = this.text.end();
@@ -360,21 +303,6 @@ export class CallSearchIndex {
   clearCache(): void {
     this.cache.clear();
   }
-}
-
-interface CallRow {
-  id: string;
-  source: string;
-  programme: string | null;
-  identifier: string | null;
-  title: string;
-  summary: string;
-  description: string;
-  keywords: string;
-  content_hash: string;
-  language: string;
-  opening_date: string | null;
-  first_seen_at: string;
 }
 
 /**

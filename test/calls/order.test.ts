@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CallFacts } from '../../src/calls/index-rows.ts';
 import {
   type CallSort,
   firstEntries,
@@ -7,7 +8,6 @@ import {
   snapshotOf,
   sortedEntries,
 } from '../../src/calls/order.ts';
-import type { CallFacts } from '../../src/calls/search-index.ts';
 
 function rng(seed: number) {
   let s = seed >>> 0;

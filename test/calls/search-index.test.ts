@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { callSearchIndex, callsFingerprintSql, keywordText } from '../../src/calls/search-index.ts';
+import { callSearchIndex, callsFingerprintSql } from '../../src/calls/search-index.ts';
 import { upsertCall } from '../../src/calls/store.ts';
-import { indexTermOf, tokenize } from '../../src/search/text.ts';
+import { indexTermOf } from '../../src/search/text.ts';
 import { sampleCall } from '../helpers/calls.ts';
 import { useTestContext } from '../helpers/context.ts';
 
@@ -81,16 +81,5 @@ describe('call search index', () => {
     expect(onCalls.length).toBe(2);
     for (const d of onCalls) expect(d).toMatch(/USING (COVERING )?INDEX/);
     expect(ctx.dbh.sqlite.prepare(callsFingerprintSql).get()).toMatchObject({ n: 1 });
-  });
-
-  it('scans stored keywords as the words they are, escapes included', () => {
-    for (const keywords of [
-      [],
-      ['Städtepartnerschaft', 'climate-neutral cities', 'CERV-2026'],
-      ['say "hello"', 'back\\slash', 'line\nbreak', 'tab\there'],
-      ['emoji 🌍 Welt', 'Ünïcödé'],
-    ]) {
-      expect(tokenize(keywordText(JSON.stringify(keywords)))).toEqual(tokenize(keywords.join(' ')));
-    }
   });
 });
